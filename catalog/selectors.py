@@ -1,0 +1,71 @@
+"""Reads of the catalog, as queryset methods. Views call these and never hand-roll joins."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import models
+from django.db.models import Prefetch, Q
+
+from .validators import CAS_PATTERN, INCHIKEY_PATTERN
+
+# A catalog number as we issue them: letters then digits (VC0006221, CC0000012).
+CATALOG_NUMBER_PATTERN = re.compile(r"^[A-Za-z]{1,6}-?\d{3,}$")
+
+
+class CompoundQuerySet(models.QuerySet):
+    def for_page(self) -> CompoundQuerySet:
+        """Everything the compound page shows, in a fixed number of queries whatever the row counts."""
+        from .models import RelatedForm, TrialTable
+
+        return self.prefetch_related(
+            "synonyms",
+            "descriptions",
+            "pk_parameters",
+            Prefetch("trial_tables", queryset=TrialTable.objects.prefetch_related("rows")),
+            "sections",
+            "references",
+            Prefetch("related_forms", queryset=RelatedForm.objects.select_related("related")),
+            Prefetch("related_to", queryset=RelatedForm.objects.select_related("compound")),
+        )
+
+    def for_list(self) -> CompoundQuerySet:
+        """Only the columns the list and home pages show."""
+        return self.only("name", "slug", "catalog_number", "cas_number", "molecular_formula", "molecular_weight")
+
+    def search(self, query: str) -> CompoundQuerySet:
+        """Compounds whose name or a synonym contains the query, or whose identifiers match it.
+
+        Identifiers match exactly (case-insensitively), except an InChIKey, whose first block alone
+        (the skeleton, 14 letters) also matches so that every stereoisomer and salt is found.
+        """
+        from .models import Synonym
+
+        query = query.strip()
+        if not query:
+            return self
+        synonym_hits = Synonym.objects.filter(name__icontains=query).values("compound_id")
+        condition = (
+            Q(name__icontains=query)
+            | Q(pk__in=synonym_hits)
+            | Q(cas_number=query)
+            | Q(catalog_number__iexact=query)
+            | Q(molecular_formula__iexact=query)
+        )
+        upper = query.upper()
+        if INCHIKEY_PATTERN.match(upper):
+            condition |= Q(inchikey=upper)
+        elif re.fullmatch(r"[A-Z]{14}", upper):
+            condition |= Q(inchikey__startswith=upper + "-")
+        return self.filter(condition)
+
+    def by_exact_identifier(self, query: str) -> CompoundQuerySet:
+        """Compounds that a CAS number, catalog number or InChIKey names exactly (for a direct jump)."""
+        query = query.strip()
+        if CAS_PATTERN.match(query):
+            return self.filter(cas_number=query)
+        if INCHIKEY_PATTERN.match(query.upper()):
+            return self.filter(inchikey=query.upper())
+        if CATALOG_NUMBER_PATTERN.match(query):
+            return self.filter(catalog_number__iexact=query)
+        return self.none()

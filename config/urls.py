@@ -1,0 +1,16 @@
+"""Top-level URL wiring; each app owns its own urls.py."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from catalog import views as catalog_views
+
+urlpatterns = [
+    path("", catalog_views.home, name="home"),
+    path("compounds/", include("catalog.urls")),
+    path("calculator/", include("calculator.urls")),
+    path("api/calculator/", include("calculator.api_urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "catalog.views.page_not_found"
