@@ -67,7 +67,11 @@ class Compound(models.Model):
     class Meta:
         ordering = ["name", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(molecular_weight__gt=0), name="compound_mw_positive"),
+            models.CheckConstraint(
+                condition=Q(molecular_weight__gt=0),
+                name="compound_mw_positive",
+                violation_error_message="The molecular weight must be greater than zero.",
+            ),
             models.CheckConstraint(condition=~Q(name=""), name="compound_name_not_empty"),
             models.CheckConstraint(condition=~Q(slug=""), name="compound_slug_not_empty"),
             models.CheckConstraint(condition=~Q(catalog_number=""), name="compound_catalog_number_not_empty"),
@@ -160,7 +164,11 @@ class RelatedForm(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["compound", "related", "relation"], name="related_form_unique"),
-            models.CheckConstraint(condition=~Q(compound=models.F("related")), name="related_form_not_self"),
+            models.CheckConstraint(
+                condition=~Q(compound=models.F("related")),
+                name="related_form_not_self",
+                violation_error_message="A compound cannot be a related form of itself.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -236,14 +244,26 @@ class TrialRow(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(dose_mg_per_day__gt=0), name="trial_row_dose_positive"),
             models.CheckConstraint(
-                condition=Q(responders_percent__gte=0, responders_percent__lte=100), name="trial_row_responders_pct"
+                condition=Q(dose_mg_per_day__gt=0),
+                name="trial_row_dose_positive",
+                violation_error_message="The dose must be greater than zero.",
             ),
             models.CheckConstraint(
-                condition=Q(placebo_percent__gte=0, placebo_percent__lte=100), name="trial_row_placebo_pct"
+                condition=Q(responders_percent__gte=0, responders_percent__lte=100),
+                name="trial_row_responders_pct",
+                violation_error_message="Composite responders must be a percentage from 0 to 100.",
             ),
-            models.CheckConstraint(condition=Q(p_value__gte=0, p_value__lte=1), name="trial_row_p_value_range"),
+            models.CheckConstraint(
+                condition=Q(placebo_percent__gte=0, placebo_percent__lte=100),
+                name="trial_row_placebo_pct",
+                violation_error_message="Placebo responders must be a percentage from 0 to 100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(p_value__gte=0, p_value__lte=1),
+                name="trial_row_p_value_range",
+                violation_error_message="A p-value lies between 0 and 1.",
+            ),
         ]
 
     def __str__(self) -> str:

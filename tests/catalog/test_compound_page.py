@@ -1,0 +1,152 @@
+"""The compound page carries every fact of the seed page, in a fixed number of queries."""
+
+import re
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from django.conf import settings
+
+from tests.factories import add_rows, make_compound
+
+MILNACIPRAN = "VC0006221"
+SEED_PATH = Path(settings.BASE_DIR).parent / "shared" / "seeds" / "000_c9afc962652b4a4c.txt"
+
+
+def page_text(response) -> str:
+    """The visible text of a page with white space folded, as a reader sees it."""
+    text = BeautifulSoup(response.content, "html.parser").get_text(" ")
+    return re.sub(r"\s+", " ", text)
+
+
+def seed_texts(entry: dict) -> list[str]:
+    """Every text of the milnacipran entry that the page must show word for word."""
+    texts = [entry[field] for field in ("iupac_name", "inchi", "inchikey", "isomeric_smiles", "smiles")]
+    texts += [entry[field] for field in ("mechanism_of_action", "pharmacokinetics_intro", "pharmacokinetics_summary")]
+    texts += [entry["research_use_notice"], entry["cas_number"], entry["molecular_formula"], entry["catalog_number"]]
+    texts += [d["text"] for d in entry["descriptions"]]
+    texts += [f"{p['label']} {p['value']}" for p in entry["pk_parameters"]]
+    for table in entry["trial_tables"]:
+        texts += [table[k] for k in ("heading", "subheading", "intro", "caption", "responder_definition", "notes")]
+    texts += [section["title"] for section in entry["sections"]]
+    return texts
+
+
+@pytest.fixture
+def milnacipran_page(client, demo_catalog):
+    return client.get("/compounds/milnacipran/")
+
+
+def test_milnacipran_page_is_served(milnacipran_page):
+    assert milnacipran_page.status_code == 200
+
+
+def test_every_seed_text_is_on_the_page(milnacipran_page, demo_entries):
+    text = page_text(milnacipran_page)
+    missing = [t for t in seed_texts(demo_entries[MILNACIPRAN]) if re.sub(r"\s+", " ", t) not in text]
+    assert missing == []
+
+
+def test_molecular_weight_is_shown_as_the_seed_gives_it(milnacipran_page, demo_entries):
+    assert f"{demo_entries[MILNACIPRAN]['molecular_weight']} g/mol" in page_text(milnacipran_page)
+
+
+def test_melting_point_is_shown_with_its_unit(milnacipran_page, demo_entries):
+    assert f"{demo_entries[MILNACIPRAN]['melting_point_celsius']} °C" in page_text(milnacipran_page)
+
+
+def test_trial_table_rows_show_every_number(milnacipran_page, demo_entries):
+    soup = BeautifulSoup(milnacipran_page.content, "html.parser")
+    table = soup.find("caption", string=demo_entries[MILNACIPRAN]["trial_tables"][0]["caption"]).parent
+    rows = [[cell.get_text(strip=True) for cell in tr.find_all(["th", "td"])] for tr in table.tbody.find_all("tr")]
+    expected = [
+        [
+            r["study"],
+            r["dose_mg_per_day"],
+            r["responders_percent"],
+            r["placebo_percent"],
+            ("" if r["p_value_relation"] == "=" else r["p_value_relation"]) + r["p_value"],
+        ]
+        for r in demo_entries[MILNACIPRAN]["trial_tables"][0]["rows"]
+    ]
+    assert rows == expected
+
+
+def test_trial_table_headers_have_column_scope(milnacipran_page):
+    soup = BeautifulSoup(milnacipran_page.content, "html.parser")
+    headers = soup.select("table.trials thead th")
+    assert [(th.get_text(strip=True), th["scope"]) for th in headers] == [
+        ("Study", "col"),
+        ("Dose (mg/day)", "col"),
+        ("Composite Responders (%)", "col"),
+        ("Placebo (%)", "col"),
+        ("p-value", "col"),
+    ]
+
+
+def test_see_also_links_to_the_salt_form(milnacipran_page):
+    soup = BeautifulSoup(milnacipran_page.content, "html.parser")
+    link = soup.select_one("#see-also a[href='/compounds/milnacipran-hydrochloride/']")
+    assert link.parent.get_text(" ", strip=True) == "Milnacipran Hydrochloride (has salt form)"
+
+
+def test_salt_form_page_links_back_to_the_free_base(client, demo_catalog):
+    soup = BeautifulSoup(client.get("/compounds/milnacipran-hydrochloride/").content, "html.parser")
+    link = soup.select_one("#see-also a[href='/compounds/milnacipran/']")
+    assert link.parent.get_text(" ", strip=True) == (
+        "Milnacipran (Milnacipran Hydrochloride is a salt form of Milnacipran)"
+    )
+
+
+def test_headings_do_not_skip_levels(milnacipran_page):
+    soup = BeautifulSoup(milnacipran_page.content, "html.parser")
+    levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in pairwise(levels))
+
+
+def test_page_has_main_landmark_and_one_h1(milnacipran_page):
+    soup = BeautifulSoup(milnacipran_page.content, "html.parser")
+    assert (len(soup.find_all("main")), len(soup.find_all("h1"))) == (1, 1)
+
+
+def test_page_loads_nothing_from_another_site(milnacipran_page):
+    soup = BeautifulSoup(milnacipran_page.content, "html.parser")
+    sources = [tag.get("src") or tag.get("href") for tag in soup.find_all(["script", "link", "img"])]
+    assert [s for s in sources if s and re.match(r"^(https?:)?//", s)] == []
+
+
+def test_title_names_compound_cas_and_catalog_number(milnacipran_page):
+    title = BeautifulSoup(milnacipran_page.content, "html.parser").title.get_text()
+    assert title == "Milnacipran (CAS 96847-55-1), VC0006221 | Compound Catalog"
+
+
+def test_calculator_region_is_reserved(milnacipran_page):
+    soup = BeautifulSoup(milnacipran_page.content, "html.parser")
+    assert soup.select_one("section#calculator")["aria-labelledby"] == "calculator-heading"
+
+
+def test_unknown_slug_is_a_friendly_404(client, db):
+    response = client.get("/compounds/no-such-compound/")
+    assert (response.status_code, "We could not find that page" in response.text) == (404, True)
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_query_count_does_not_grow_with_rows(client, db, django_assert_num_queries, rows):
+    compound = make_compound()
+    add_rows(compound, rows)
+    # 1 compound + 9 prefetches (synonyms, descriptions, PK, tables, rows, sections, refs, related x2)
+    with django_assert_num_queries(10):
+        response = client.get(compound.get_absolute_url())
+    assert response.status_code == 200
+
+
+@pytest.mark.skipif(not SEED_PATH.exists(), reason=f"seed page not found at {SEED_PATH}")
+def test_fixture_texts_are_the_seeds_word_for_word(demo_entries):
+    """Guards the fixture itself: every milnacipran text occurs verbatim in the seed page."""
+    seed = SEED_PATH.read_text(encoding="utf-8")
+    entry = demo_entries[MILNACIPRAN]
+    texts = [t for t in seed_texts(entry) if not t.startswith(tuple(p["label"] for p in entry["pk_parameters"]))]
+    texts += [p["value"] for p in entry["pk_parameters"]]
+    assert [t for t in texts if t not in seed] == []

@@ -1,0 +1,33 @@
+"""Shared fixtures. The demo catalog is loaded only where a test is about the demo."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+FIXTURE_PATH = Path(settings.BASE_DIR) / "fixtures" / "demo_catalog.json"
+
+
+@pytest.fixture(scope="session")
+def demo_entries() -> dict[str, dict]:
+    """The demo fixture's compounds, by catalog number, as written in the file."""
+    data = json.loads(FIXTURE_PATH.read_text(encoding="utf-8"))
+    return {entry["catalog_number"]: entry for entry in data["compounds"]}
+
+
+@pytest.fixture
+def demo_catalog(db):
+    call_command("load_demo_catalog", verbosity=0)
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("staff", "staff@example.com", "a-long-test-password")
+    client.force_login(user)
+    return client
