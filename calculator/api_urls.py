@@ -1,4 +1,11 @@
-"""Calculator JSON API. (Filled in by the calculator issue.)"""
+"""Calculator JSON API (documented in calculator/README.md)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "calculator-api"
-urlpatterns: list = []
+urlpatterns = [
+    path("molarity", views.api_molarity, name="molarity"),
+    path("dilution", views.api_dilution, name="dilution"),
+]

@@ -1,0 +1,68 @@
+"""Turning exact results into text: auto-scaled units, significant figures, round-half-even.
+
+Rounding happens here and only here; the calculation functions never round.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import pint
+
+from .units import BY_SYMBOL, LADDERS, Kind, UnitSpec, magnitude_in
+
+SIGNIFICANT_FIGURES = 4
+
+# Beyond these magnitudes (in the chosen unit) a number is written as a power of ten.
+PLAIN_MIN = Decimal("0.001")
+PLAIN_MAX = Decimal("1e6")
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def round_significant(value: Decimal, figures: int = SIGNIFICANT_FIGURES) -> Decimal:
+    """``value`` rounded half-to-even to ``figures`` significant figures, keeping trailing zeros."""
+    if value.is_zero():
+        return Decimal(0).quantize(Decimal(1).scaleb(-(figures - 1)))
+    exponent = value.adjusted() - figures + 1
+    return value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_EVEN)
+
+
+def format_significant(value: Decimal, figures: int = SIGNIFICANT_FIGURES) -> str:
+    """``2.4635`` -> ``"2.464"``; ``400`` -> ``"400.0"``; ``1.5e9`` -> ``"1.500 × 10⁹"``."""
+    rounded = round_significant(value, figures)
+    if rounded.is_zero() or PLAIN_MIN <= abs(rounded) < PLAIN_MAX:
+        return _plain(rounded)
+    exponent = rounded.adjusted()
+    mantissa = round_significant(rounded.scaleb(-exponent), figures)
+    return f"{_plain(mantissa)} × 10{str(exponent).translate(SUPERSCRIPTS)}"
+
+
+def _plain(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def format_exact(value: Decimal) -> str:
+    """A user's own number echoed back without padding: ``Decimal("1.500")`` -> ``"1.5"``."""
+    normalized = value.normalize()
+    if PLAIN_MIN <= abs(normalized) < PLAIN_MAX or normalized.is_zero():
+        return _plain(normalized)
+    exponent = normalized.adjusted()
+    return f"{_plain(normalized.scaleb(-exponent))} × 10{str(exponent).translate(SUPERSCRIPTS)}"
+
+
+def auto_scale(q: pint.Quantity, kind: Kind) -> tuple[Decimal, UnitSpec]:
+    """``q`` in the most readable unit of its kind: the largest unit whose displayed value reaches its floor.
+
+    The floor is tested on the rounded value so 999.97 µL shows as 1.000 mL, not 1000 µL.
+    """
+    ladder = LADDERS[kind]
+    for symbol, floor in ladder:
+        spec = BY_SYMBOL[symbol]
+        value = magnitude_in(q, spec)
+        if round_significant(value) >= floor:
+            return value, spec
+    raise AssertionError("every ladder ends with a floor of zero")  # pragma: no cover
+
+
+def format_quantity(value: Decimal, spec: UnitSpec) -> str:
+    return f"{format_significant(value)} {spec.symbol}"
