@@ -1,5 +1,6 @@
 """Top-level URL wiring; each app owns its own urls.py."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,7 +11,7 @@ urlpatterns = [
     path("compounds/", include("catalog.urls")),
     path("calculator/", include("calculator.urls")),
     path("api/calculator/", include("calculator.api_urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
 ]
 
 handler404 = "catalog.views.page_not_found"
