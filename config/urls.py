@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from catalog import seo
 from catalog import views as catalog_views
 
 urlpatterns = [
@@ -12,6 +13,9 @@ urlpatterns = [
     path("calculator/", include("calculator.urls")),
     path("api/calculator/", include("calculator.api_urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("robots.txt", seo.robots_txt, name="robots-txt"),
+    path("sitemap.xml", seo.sitemap, name="sitemap"),
+    path("sitemap-<section>.xml", seo.sitemap_section, name="sitemap-section"),
 ]
 
 handler404 = "catalog.views.page_not_found"
