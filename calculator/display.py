@@ -23,8 +23,10 @@ def round_significant(value: Decimal, figures: int = SIGNIFICANT_FIGURES) -> Dec
     """``value`` rounded half-to-even to ``figures`` significant figures, keeping trailing zeros."""
     if value.is_zero():
         return Decimal(0).quantize(Decimal(1).scaleb(-(figures - 1)))
-    exponent = value.adjusted() - figures + 1
-    return value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_EVEN)
+    rounded = value.quantize(Decimal(1).scaleb(value.adjusted() - figures + 1), rounding=ROUND_HALF_EVEN)
+    if rounded.adjusted() > value.adjusted():  # 0.99997 -> 1.0000: one figure too many
+        rounded = rounded.quantize(Decimal(1).scaleb(rounded.adjusted() - figures + 1), rounding=ROUND_HALF_EVEN)
+    return rounded
 
 
 def format_significant(value: Decimal, figures: int = SIGNIFICANT_FIGURES) -> str:

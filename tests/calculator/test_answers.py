@@ -1,0 +1,166 @@
+from decimal import Decimal
+
+from calculator.answers import (
+    DilutionInputs,
+    Given,
+    MolarityInputs,
+    dilution_answer,
+    molarity_answer,
+    stock_table_display,
+)
+from calculator.calculations import DilutionTerm
+from calculator.units import BY_SYMBOL, Kind
+
+MW = Decimal("246.35")
+
+
+def given(value: str, symbol: str) -> Given:
+    return Given(Decimal(value), BY_SYMBOL[symbol])
+
+
+def mass_inputs(**overrides) -> MolarityInputs:
+    values = {
+        "solve": "mass",
+        "mw": MW,
+        "mw_label": "Milnacipran, free base",
+        "concentration": given("10", "mM"),
+        "volume": given("1", "mL"),
+    }
+    return MolarityInputs(**(values | overrides))
+
+
+def test_mass_answer_value_is_unrounded_and_display_is_four_figures():
+    answer = molarity_answer(mass_inputs())
+    assert (answer.value, answer.unit.symbol, answer.display) == (Decimal("2.4635"), "mg", "2.464 mg")
+
+
+def test_mass_answer_is_in_lab_wording():
+    answer = molarity_answer(mass_inputs())
+    assert answer.instruction == "Weigh 2.464 mg and bring to a final volume of 1 mL to make a 10 mM solution."
+
+
+def test_mass_answer_shows_the_equation_with_the_numbers():
+    answer = molarity_answer(mass_inputs())
+    assert answer.equation == "mass = concentration × volume × MW"
+    assert answer.substituted == "mass = 10 mM × 1 mL × 246.35 g/mol = 2.464 mg"
+
+
+def test_mass_answer_says_which_mw_it_used():
+    answer = molarity_answer(mass_inputs())
+    assert (answer.mw_used, answer.mw_label) == (MW, "Milnacipran, free base")
+
+
+def test_round_half_even_only_at_display():
+    # 10 mM × 1 mL × 246.25 g/mol = 2.4625 mg exactly: a tie, rounded to the even 2.462 (half-up would give 2.463)
+    answer = molarity_answer(mass_inputs(mw=Decimal("246.25")))
+    assert (answer.value, answer.display) == (Decimal("2.4625"), "2.462 mg")
+
+
+def test_mass_answer_with_purity():
+    answer = molarity_answer(mass_inputs(purity=Decimal("0.95")))
+    assert answer.display == "2.593 mg"  # 2.4635 ÷ 0.95 = 2.59316
+    assert answer.substituted == "mass = 10 mM × 1 mL × 246.35 g/mol ÷ 95 % = 2.593 mg"
+    assert answer.instruction.startswith("Weigh 2.593 mg of the 95 % pure material and bring")
+
+
+def test_a_small_mass_is_auto_scaled_and_warned_about():
+    # 2.5 µM × 1 L × 246.35 g/mol = 0.615875 mg
+    answer = molarity_answer(mass_inputs(concentration=given("2.5", "µM"), volume=given("1", "L")))
+    assert answer.display == "0.6159 mg"
+    assert answer.warnings == (
+        "0.6159 mg is below 1 mg, less than a typical analytical balance weighs reliably; "
+        "make a larger volume, or a more concentrated stock and dilute it.",
+    )
+
+
+def test_no_warning_for_a_weighable_mass():
+    assert molarity_answer(mass_inputs()).warnings == ()
+
+
+def test_volume_answer():
+    # 5 mg ÷ (10 mM × 246.35 g/mol) = 2.0296 mL
+    answer = molarity_answer(
+        MolarityInputs(solve="volume", mw=MW, mw_label="", mass=given("5", "mg"), concentration=given("10", "mM"))
+    )
+    assert answer.display == "2.030 mL"
+    assert answer.instruction == "Dissolve 5 mg and bring to a final volume of 2.030 mL to make a 10 mM solution."
+    assert answer.substituted == "volume = 5 mg ÷ (10 mM × 246.35 g/mol) = 2.030 mL"
+
+
+def test_a_volume_below_what_a_pipette_delivers_is_warned_about():
+    # 1 µg ÷ (10 mM × 246.35 g/mol) = 0.4059 µL
+    answer = molarity_answer(
+        MolarityInputs(solve="volume", mw=MW, mw_label="", mass=given("1", "µg"), concentration=given("10", "mM"))
+    )
+    assert answer.display == "405.9 nL"
+    assert any("below 1 µL, less than a pipette delivers reliably" in warning for warning in answer.warnings)
+
+
+def test_concentration_answer_is_molar_with_the_mass_concentration_alongside():
+    # 5 mg in 1 mL: 5 mg/mL; 5 ÷ 246.35 M = 20.30 mM
+    answer = molarity_answer(
+        MolarityInputs(solve="concentration", mw=MW, mw_label="", mass=given("5", "mg"), volume=given("1", "mL"))
+    )
+    assert (answer.display, answer.unit.symbol) == ("20.30 mM", "mM")
+    assert answer.instruction == "5 mg brought to a final volume of 1 mL gives 20.30 mM (5.000 mg/mL)."
+
+
+def test_concentration_answer_in_mass_per_volume_when_asked():
+    answer = molarity_answer(
+        MolarityInputs(
+            solve="concentration",
+            mw=MW,
+            mw_label="",
+            mass=given("5", "mg"),
+            volume=given("1", "mL"),
+            result_kind=Kind.MASS_CONCENTRATION,
+        )
+    )
+    assert answer.display == "5.000 mg/mL"
+
+
+def test_a_very_concentrated_solution_is_warned_about():
+    # 500 mg in 1 mL = 500 mg/mL
+    answer = molarity_answer(
+        MolarityInputs(solve="concentration", mw=MW, mw_label="", mass=given("500", "mg"), volume=given("1", "mL"))
+    )
+    assert any("few compounds dissolve above 100 mg/mL" in warning for warning in answer.warnings)
+
+
+def test_dilution_answer_in_lab_wording():
+    answer = dilution_answer(
+        DilutionInputs(solve=DilutionTerm.V1, c1=given("10", "mM"), c2=given("10", "µM"), v2=given("1", "mL"))
+    )
+    assert answer.display == "1.000 µL"
+    assert answer.substituted == "V1 = 10 µM × 1 mL ÷ 10 mM = 1.000 µL"
+    assert answer.instruction == "Take 1.000 µL of the 10 mM stock and add 999.0 µL of diluent to make 1 mL at 10 µM."
+    assert answer.mw_used is None
+
+
+def test_dilution_below_a_microlitre_of_stock_suggests_an_intermediate_dilution():
+    answer = dilution_answer(
+        DilutionInputs(solve=DilutionTerm.V1, c1=given("100", "mM"), c2=given("10", "µM"), v2=given("1", "mL"))
+    )
+    assert answer.display == "100.0 nL"
+    assert any("make an intermediate dilution first" in warning for warning in answer.warnings)
+
+
+def test_dilution_across_kinds_reports_the_mw():
+    answer = dilution_answer(
+        DilutionInputs(
+            solve=DilutionTerm.C2,
+            c1=given("10", "mg/mL"),
+            v1=given("10", "µL"),
+            v2=given("1", "mL"),
+            mw=MW,
+            result_kind=Kind.MOLAR_CONCENTRATION,
+        )
+    )
+    assert (answer.display, answer.mw_used) == ("405.9 µM", MW)
+
+
+def test_stock_table_display():
+    table = stock_table_display(mw=MW)
+    assert table.masses == ("1 mg", "5 mg", "10 mg")
+    assert table.rows[0] == ("1 mM", ("4.059 mL", "20.30 mL", "40.59 mL"))
+    assert table.rows[3] == ("50 mM", ("81.19 µL", "405.9 µL", "811.9 µL"))

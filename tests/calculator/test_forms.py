@@ -1,0 +1,170 @@
+from decimal import Decimal
+
+import pytest
+from django import forms
+
+from calculator.forms import ApiMolarityForm, DilutionForm, StandaloneMolarityForm, VialForm, WidgetForm, parse_number
+
+VALID = {
+    "solve": "mass",
+    "concentration": "10",
+    "concentration_unit": "mM",
+    "volume": "1",
+    "volume_unit": "mL",
+    "mw": "246.35",
+}
+
+
+def errors_for(data: dict, form_class=ApiMolarityForm) -> dict:
+    form = form_class(data)
+    assert not form.is_valid()
+    return form.errors
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("2.5", "2.5"), ("1e-3", "0.001"), ("1E3", "1000"), (".5", "0.5"), (" 7 ", "7"), ("+3", "3")]
+)
+def test_numbers_accept_decimals_and_e_notation(text, value):
+    assert parse_number(text) == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2,5", "Use a decimal point, not a comma"),
+        ("1,000", "Use a decimal point, not a comma"),
+        ("-1", "greater than zero"),
+        ("−1", "greater than zero"),
+        ("0", "greater than zero"),
+        ("0.000", "greater than zero"),
+        ("nan", "finite"),
+        ("NaN", "finite"),
+        ("inf", "finite"),
+        ("-Infinity", "finite"),
+        ("abc", "Enter a number"),
+        ("10 mg", "Enter only the number"),
+        ("10mM", "Enter only the number"),
+        ("١٢", "Enter a number"),  # Arabic-Indic digits, which Decimal() would accept
+        ("1e999999999", "absurdly large"),
+        ("1e-99", "absurdly small"),
+        ("1" * 41, "too long"),
+    ],
+)
+def test_bad_numbers_say_why(text, message):
+    with pytest.raises(forms.ValidationError, match=message):
+        parse_number(text)
+
+
+def test_a_valid_form_has_an_answer():
+    form = ApiMolarityForm(VALID)
+    assert form.is_valid()
+    assert form.answer.display == "2.464 mg"
+
+
+def test_a_quantity_without_a_unit_gets_no_default():
+    assert errors_for(VALID | {"volume_unit": ""}) == {"volume_unit": ["Choose the unit of the final volume."]}
+
+
+def test_an_empty_quantity_is_asked_for_on_its_field():
+    assert errors_for(VALID | {"concentration": ""}) == {"concentration": ["Enter the concentration."]}
+
+
+def test_a_missing_mw_is_an_error_on_the_mw():
+    assert errors_for(VALID | {"mw": ""}) == {"mw": ["Enter the molecular weight in g/mol."]}
+
+
+def test_an_absurd_mw_is_refused():
+    assert errors_for(VALID | {"mw": "1e7"}) == {"mw": ["Enter a molecular weight from 1 to 1,000,000 g/mol."]}
+
+
+def test_a_mismatched_unit_is_an_error_on_the_unit():
+    assert errors_for(VALID | {"volume_unit": "mg"}) == {
+        "volume_unit": ["“mg” is a mass unit; use a volume unit (nL, µL, mL, L)."]
+    }
+
+
+def test_an_absurd_magnitude_is_refused_with_the_range():
+    assert errors_for(VALID | {"volume": "1000", "volume_unit": "L"}) == {
+        "volume": ["Enter a final volume from 1 nL to 100 L."]
+    }
+
+
+def test_a_missing_solve_says_what_to_choose():
+    assert errors_for(VALID | {"solve": ""}) == {"solve": ["Choose what to calculate: mass, volume or concentration."]}
+
+
+def test_purity_defaults_to_100_percent_and_above_100_is_refused():
+    assert ApiMolarityForm(VALID).is_valid()
+    assert errors_for(VALID | {"purity": "101"}) == {"purity": ["Purity is a percentage: at most 100."]}
+
+
+def test_the_solved_quantitys_own_number_is_ignored():
+    form = ApiMolarityForm(VALID | {"mass": "garbage"})
+    assert form.is_valid()
+
+
+def test_aliases_are_accepted_on_the_api():
+    form = ApiMolarityForm(VALID | {"solve": "volume", "mass": "500", "mass_unit": "mcg"})
+    assert form.is_valid()
+    assert form.answer.display == "203.0 µL"  # 0.5 mg ÷ (10 mM × 246.35 g/mol) = 0.20296 mL
+
+
+def test_standalone_form_computes_the_mw_from_a_formula():
+    form = StandaloneMolarityForm(VALID | {"mw": "", "formula": "C15H22N2O"})
+    assert form.is_valid()
+    assert (form.answer.mw_used, form.answer.display) == (Decimal("246.354"), "2.464 mg")
+    assert form.answer.mw_label == "from C15H22N2O with RDKit's standard atomic weights"
+
+
+def test_standalone_form_reports_a_bad_formula_on_the_formula_field():
+    errors = errors_for(VALID | {"mw": "", "formula": "Xq"}, StandaloneMolarityForm)
+    assert list(errors) == ["formula"]
+
+
+def test_standalone_form_needs_an_mw_or_a_formula():
+    assert errors_for(VALID | {"mw": ""}, StandaloneMolarityForm) == {
+        "mw": ["Enter a molecular weight, or a molecular formula to compute it from."]
+    }
+
+
+VIALS = [
+    VialForm("milnacipran", "Milnacipran, free base", Decimal("246.35")),
+    VialForm("milnacipran-hydrochloride", "Milnacipran Hydrochloride", Decimal("282.81")),
+]
+
+
+def test_widget_uses_the_salt_chosen_in_the_vial():
+    form = WidgetForm(VALID | {"vial": "milnacipran-hydrochloride"}, vial_forms=VIALS)
+    assert form.is_valid()
+    # 10 mM × 1 mL × 282.81 g/mol = 2.8281 mg
+    assert (form.answer.display, form.answer.mw_label) == ("2.828 mg", "Milnacipran Hydrochloride")
+
+
+def test_widget_batch_mw_wins_and_says_so():
+    form = WidgetForm(VALID | {"batch_mw": "250"}, vial_forms=VIALS)
+    assert form.is_valid()
+    assert (form.answer.display, form.answer.mw_label) == ("2.500 mg", "batch-specific MW, as entered")
+
+
+def test_widget_refuses_a_form_not_on_the_list():
+    form = WidgetForm(VALID | {"vial": "aspirin"}, vial_forms=VIALS)
+    assert form.errors == {"vial": ["Choose one of the listed forms."]}
+
+
+DILUTION = {"solve": "v1", "c1": "10", "c1_unit": "mM", "c2": "10", "c2_unit": "µM", "v2": "1", "v2_unit": "mL"}
+
+
+def test_dilution_form_answers():
+    form = DilutionForm(DILUTION)
+    assert form.is_valid()
+    assert form.answer.display == "1.000 µL"
+
+
+def test_dilution_form_asks_for_the_mw_when_kinds_differ():
+    form = DilutionForm(DILUTION | {"c1_unit": "mg/mL"})
+    assert form.errors == {"mw": ["One concentration is molar and the other mass per volume: enter the MW to convert."]}
+
+
+def test_dilution_form_puts_an_impossible_dilution_on_the_target():
+    form = DilutionForm(DILUTION | {"c2": "20", "c2_unit": "mM"})
+    assert form.errors == {"c2": ["The final concentration is above the stock concentration; dilution cannot do that."]}
