@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from .chemistry import StructureError, analyse_smiles, structure_hash, structure_source
+from .depiction import DEPICTION_VERSION, draw_svg
 from .selectors import CompoundQuerySet
 from .validators import validate_cas_number, validate_inchikey, validate_molecular_formula, validate_positive
 
@@ -50,7 +52,65 @@ class Compound(models.Model):
     melting_point_celsius = models.DecimalField(
         "melting point (°C)", max_digits=7, decimal_places=2, null=True, blank=True
     )
+    # The number above stays as the source gives it; these mark it when it was measured on another
+    # form (e.g. the hydrochloride's melting point on the free base's page), so the page can say so.
+    melting_point_form = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="melting point measured on",
+        help_text="Set when the melting point belongs to another form (e.g. a salt), not to this compound.",
+    )
+    melting_point_note = models.CharField(
+        "melting point note",
+        max_length=300,
+        blank=True,
+        help_text='Where the melting point comes from or which form it is for, e.g. "reported for the hydrochloride".',
+    )
     research_use_notice = models.TextField(default=DEFAULT_RESEARCH_USE_NOTICE)
+
+    # Computed by RDKit on save from the structure (isomeric SMILES, else SMILES); never typed in.
+    # structure_hash fingerprints what they (and the stored depiction) were computed from, so a save
+    # that does not touch the structure costs nothing and the page never draws on a request.
+    structure_hash = models.CharField(max_length=64, blank=True, editable=False)
+    structure_error = models.TextField(blank=True, editable=False)
+    structure_svg = models.TextField("structure depiction (SVG)", blank=True, editable=False)
+    computed_canonical_smiles = models.TextField("computed canonical SMILES", blank=True, editable=False)
+    computed_flat_smiles = models.TextField("computed canonical SMILES without stereo", blank=True, editable=False)
+    computed_inchi = models.TextField("computed standard InChI", blank=True, editable=False)
+    computed_inchikey = models.CharField(
+        "computed standard InChIKey", max_length=27, blank=True, editable=False, db_index=True
+    )
+    computed_formula = models.CharField("computed molecular formula", max_length=100, blank=True, editable=False)
+    computed_molecular_weight = models.DecimalField(
+        "computed average MW (g/mol, RDKit)", max_digits=12, decimal_places=4, null=True, blank=True, editable=False
+    )
+    monoisotopic_mass = models.DecimalField(
+        "computed monoisotopic mass (Da)", max_digits=14, decimal_places=6, null=True, blank=True, editable=False
+    )
+    computed_cip_labels = models.CharField(
+        "computed CIP labels", max_length=200, blank=True, editable=False, help_text="R/S of each stereocentre."
+    )
+    computed_bond_labels = models.CharField("computed E/Z labels", max_length=200, blank=True, editable=False)
+    undefined_stereocentres = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    fragment_count = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    parent_formula = models.CharField("parent (free base) formula", max_length=100, blank=True, editable=False)
+    parent_molecular_weight = models.DecimalField(
+        "parent (free base) MW", max_digits=12, decimal_places=4, null=True, blank=True, editable=False
+    )
+    parent_inchikey = models.CharField("parent (free base) InChIKey", max_length=27, blank=True, editable=False)
+
+    # Staff may accept entered values that disagree with the structure, but only with a reason
+    # (kept here and so in the history). confirmed_disagreements lists the signatures of the
+    # disagreements the reason covers; a new disagreement needs a new confirmation.
+    disagreement_reason = models.TextField(
+        "reason for accepting disagreements",
+        blank=True,
+        help_text="Why the entered values may differ from what the structure gives.",
+    )
+    confirmed_disagreements = models.TextField(blank=True, editable=False)
 
     # Pharmacology: the mechanism paragraph and the text framing the pharmacokinetic rows.
     mechanism_of_action = models.TextField(blank=True)
@@ -61,7 +121,8 @@ class Compound(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    # The depiction is derived data; keeping a copy in every history row would only bloat the table.
+    history = HistoricalRecords(excluded_fields=["structure_svg"])
     objects = CompoundQuerySet.as_manager()
 
     class Meta:
@@ -81,6 +142,11 @@ class Compound(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.catalog_number})"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.refresh_structure() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.STRUCTURE_FIELDS}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("catalog:compound-detail", kwargs={"slug": self.slug})
 
@@ -96,6 +162,118 @@ class Compound(models.Model):
         if self.melting_point_celsius is None:
             return ""
         return f"{format(Decimal(self.melting_point_celsius).normalize(), 'f')} °C"
+
+    # -- structure -------------------------------------------------------------------------------
+
+    STRUCTURE_FIELDS = (
+        "structure_hash",
+        "structure_error",
+        "structure_svg",
+        "computed_canonical_smiles",
+        "computed_flat_smiles",
+        "computed_inchi",
+        "computed_inchikey",
+        "computed_formula",
+        "computed_molecular_weight",
+        "monoisotopic_mass",
+        "computed_cip_labels",
+        "computed_bond_labels",
+        "undefined_stereocentres",
+        "fragment_count",
+        "parent_formula",
+        "parent_molecular_weight",
+        "parent_inchikey",
+    )
+
+    @property
+    def structure_smiles(self) -> str:
+        """The structure's source of truth: the isomeric SMILES, else the plain SMILES."""
+        return structure_source(isomeric_smiles=self.isomeric_smiles, smiles=self.smiles)
+
+    @property
+    def has_structure(self) -> bool:
+        return bool(self.structure_smiles) and not self.structure_error
+
+    def current_structure_hash(self) -> str:
+        # Name and slug are in it because the depiction's title and element ids use them.
+        return structure_hash(DEPICTION_VERSION, self.structure_smiles, self.name, self.slug)
+
+    def refresh_structure(self, *, force: bool = False) -> bool:
+        """Recompute the structure-derived fields and the depiction if the structure changed.
+
+        Returns whether anything was recomputed. A structure RDKit cannot parse clears them and
+        records why in ``structure_error``.
+        """
+        digest = self.current_structure_hash()
+        if digest == self.structure_hash and not force:
+            return False
+        for field in self.STRUCTURE_FIELDS:
+            setattr(self, field, None if self._meta.get_field(field).null else "")
+        self.structure_hash = digest
+        source = self.structure_smiles
+        if not source:
+            return True
+        try:
+            analysis = analyse_smiles(source)
+        except StructureError as error:
+            self.structure_error = str(error)
+            return True
+        ids = analysis.identifiers
+        self.computed_canonical_smiles = ids.canonical_smiles
+        self.computed_flat_smiles = analysis.flat_canonical_smiles
+        self.computed_inchi = ids.inchi
+        self.computed_inchikey = ids.inchikey
+        self.computed_formula = ids.molecular_formula
+        self.computed_molecular_weight = ids.molecular_weight
+        self.monoisotopic_mass = ids.monoisotopic_mass
+        self.computed_cip_labels = ",".join(analysis.cip_labels)
+        self.computed_bond_labels = ",".join(analysis.bond_labels)
+        self.undefined_stereocentres = analysis.undefined_stereocentres
+        self.fragment_count = analysis.fragment_count
+        if analysis.parent is not None:
+            self.parent_formula = analysis.parent.molecular_formula
+            self.parent_molecular_weight = analysis.parent.molecular_weight
+            self.parent_inchikey = analysis.parent.inchikey
+        components = (
+            f"; all {analysis.fragment_count} components of the salt are drawn" if analysis.fragment_count > 1 else ""
+        )
+        self.structure_svg = draw_svg(
+            source,
+            title=f"Structure of {self.name}",
+            description=f"2D structure of {self.name}, {ids.molecular_formula}{components}.",
+            id_prefix=f"structure-{self.slug or 'new'}",
+        )
+        return True
+
+    @property
+    def depiction(self) -> str:
+        """The stored SVG when it is current; otherwise drawn once per structure and cached by its hash.
+
+        Rows written without ``save()`` (bulk updates, raw SQL) can hold a stale depiction; the cache
+        keeps the page from drawing on every request until the next save stores a fresh one.
+        """
+        if not self.structure_smiles:
+            return ""
+        digest = self.current_structure_hash()
+        if digest == self.structure_hash:
+            return self.structure_svg
+        from django.core.cache import cache
+
+        def draw() -> str:
+            copy = Compound(name=self.name, slug=self.slug, isomeric_smiles=self.isomeric_smiles, smiles=self.smiles)
+            copy.refresh_structure(force=True)
+            return copy.structure_svg
+
+        return cache.get_or_set(f"catalog:structure-svg:{digest}", draw, timeout=None)
+
+    @property
+    def identifier_checks(self):
+        """Every check of the entered data against the structure (see catalog/checks.py), memoised."""
+        if not hasattr(self, "_identifier_checks"):
+            from .checks import check_compound
+
+            self._identifier_checks = check_compound(self)
+        return self._identifier_checks
 
 
 class Synonym(models.Model):

@@ -5,5 +5,9 @@ from . import views
 app_name = "catalog"
 urlpatterns = [
     path("", views.compound_list, name="compound-list"),
+    # Downloads sit beside the page's folder (/compounds/milnacipran.mol), so they come first.
+    path("<slug:slug>.mol", views.compound_mol, name="compound-mol"),
+    path("<slug:slug>.sdf", views.compound_sdf, name="compound-sdf"),
+    path("<slug:slug>/structure.svg", views.compound_structure_svg, name="compound-structure-svg"),
     path("<slug:slug>/", views.compound_detail, name="compound-detail"),
 ]

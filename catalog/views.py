@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET
 
 from calculator.widget import widget_context
 
+from .exporting import compound_mol as compound_mol_text
+from .exporting import compound_sdf as compound_sdf_text
 from .models import Compound
 
 MAX_QUERY_LENGTH = 200
@@ -46,6 +48,43 @@ def compound_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No compound with that address.") from None
     context = {"compound": compound, "calculator": widget_context(request, compound)}
     return render(request, "catalog/compound_detail.html", context)
+
+
+def _compound_with_structure(slug: str) -> Compound:
+    try:
+        compound = Compound.objects.get(slug=slug)
+    except Compound.DoesNotExist:
+        raise Http404("No compound with that address.") from None
+    if not compound.has_structure:
+        raise Http404("This compound has no structure on file.")
+    return compound
+
+
+def _download(content: str, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def compound_structure_svg(request: HttpRequest, slug: str) -> HttpResponse:
+    """The stored depiction as a standalone SVG (the page inlines the same drawing)."""
+    compound = _compound_with_structure(slug)
+    response = HttpResponse(compound.depiction, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+def compound_mol(request: HttpRequest, slug: str) -> HttpResponse:
+    compound = _compound_with_structure(slug)
+    return _download(compound_mol_text(compound), content_type="chemical/x-mdl-molfile", filename=f"{slug}.mol")
+
+
+@require_GET
+def compound_sdf(request: HttpRequest, slug: str) -> HttpResponse:
+    compound = _compound_with_structure(slug)
+    return _download(compound_sdf_text(compound), content_type="chemical/x-mdl-sdfile", filename=f"{slug}.sdf")
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
