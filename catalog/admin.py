@@ -1,8 +1,17 @@
-"""Staff editing: every field and child table of a compound, with search, filters and history."""
+"""Staff editing: every field and child table of a compound, with search, filters and history.
 
+The compound form shows what was entered beside what the structure gives (catalog/checks.py) and
+marks each disagreement; saving values that disagree with the structure needs a ticked
+confirmation and a reason, which is stored on the compound and so kept in its history.
+"""
+
+from django import forms
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import checks
 from .models import (
     Compound,
     Description,
@@ -65,14 +74,82 @@ class RelatedFormInline(admin.TabularInline):
     verbose_name_plural = "related forms (this compound → other)"
 
 
+class CompoundAdminForm(forms.ModelForm):
+    confirm_disagreements = forms.BooleanField(
+        required=False,
+        label="Accept the disagreements",
+        help_text="Tick to save values that disagree with the structure, and say why below.",
+    )
+
+    class Meta:
+        model = Compound
+        fields = ["disagreement_reason"]  # the admin's fieldsets decide the rest
+
+    def _post_clean(self) -> None:
+        # After the model's own validation the instance holds the submitted values: compute what the
+        # structure gives and refuse unexplained disagreements.
+        super()._post_clean()
+        instance = self.instance
+        instance.refresh_structure()
+        results = checks.full_check(instance)
+        self.check_results = results
+        if not checks.disagreements(results):
+            instance.confirmed_disagreements = ""
+            return
+        pending = checks.unconfirmed(instance, results)
+        confirmed = self.cleaned_data.get("confirm_disagreements")
+        reason = (self.cleaned_data.get("disagreement_reason") or "").strip()
+        if not pending and not confirmed:
+            return  # an earlier confirmation still covers exactly these disagreements
+        if not confirmed:
+            listed = "; ".join(f"{r.label}: {r.message}" for r in pending)
+            self.add_error(
+                "confirm_disagreements",
+                f"These entered values disagree with the structure: {listed} Correct them, or tick "
+                "“Accept the disagreements” and give a reason.",
+            )
+        elif not reason:
+            self.add_error("disagreement_reason", "Give a reason for accepting the disagreements.")
+        else:
+            checks.confirm(instance, results, reason)
+
+
+def _checks_table(results: list[checks.CheckResult]) -> str:
+    marks = {checks.Status.AGREE: "✓", checks.Status.DISAGREE: "✗", checks.Status.FLAGGED: "!"}
+    rows = format_html_join(
+        "",
+        '<tr class="check-{}"><th scope="row">{}</th><td>{}</td><td>{}</td><td><strong>{} {}</strong> {}</td></tr>',
+        (
+            (
+                r.status,
+                r.label,
+                r.entered or "—",
+                r.computed or "—",
+                marks.get(r.status, "–"),
+                r.status_label.upper() if r.disagrees else r.status_label,
+                r.message,
+            )
+            for r in results
+        ),
+    )
+    return format_html(
+        '<table class="structure-checks"><thead><tr><th scope="col">Identifier</th><th scope="col">Entered</th>'
+        '<th scope="col">From the structure (RDKit)</th><th scope="col">Result</th></tr></thead>'
+        "<tbody>{}</tbody></table>",
+        rows,
+    )
+
+
 @admin.register(Compound)
 class CompoundAdmin(SimpleHistoryAdmin):
+    form = CompoundAdminForm
     list_display = ["name", "catalog_number", "cas_number", "molecular_formula", "molecular_weight", "updated_at"]
     list_display_links = ["name", "catalog_number"]
     search_fields = ["name", "catalog_number", "cas_number", "inchikey", "molecular_formula", "synonyms__name"]
     list_filter = ["is_synthetic", "updated_at"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "structure_drawing", "structure_checks", "confirmed_disagreements"]
+    autocomplete_fields = ["melting_point_form"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "catalog_number", "research_use_notice", "is_synthetic"]}),
         (
@@ -89,12 +166,46 @@ class CompoundAdmin(SimpleHistoryAdmin):
                     "smiles",
                     "canonical_smiles",
                     "melting_point_celsius",
+                    "melting_point_form",
+                    "melting_point_note",
                 ]
+            },
+        ),
+        (
+            "Checked against the structure",
+            {
+                "description": "Computed by RDKit from the isomeric SMILES (else the SMILES) when saved.",
+                "fields": [
+                    "structure_drawing",
+                    "structure_checks",
+                    "confirm_disagreements",
+                    "disagreement_reason",
+                    "confirmed_disagreements",
+                ],
             },
         ),
         ("Pharmacology", {"fields": ["mechanism_of_action", "pharmacokinetics_intro", "pharmacokinetics_summary"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    @admin.display(description="Structure")
+    def structure_drawing(self, obj: Compound) -> str:
+        if obj.pk is None or not obj.has_structure:
+            return obj.structure_error if obj.pk else "Shown after saving."
+        return mark_safe(obj.depiction)  # our own RDKit drawing; the name in it is escaped
+
+    @admin.display(description="Entered vs computed")
+    def structure_checks(self, obj: Compound) -> str:
+        if obj.pk is None:
+            return "Shown after saving."
+        return _checks_table(checks.full_check(obj))
+
+    def save_model(self, request, obj: Compound, form, change: bool) -> None:
+        if form.cleaned_data.get("confirm_disagreements") and obj.disagreement_reason:
+            # Shown in the history list beside the change itself.
+            obj._change_reason = f"Accepted disagreements with the structure: {obj.disagreement_reason}"
+        super().save_model(request, obj, form, change)
+
     inlines = [
         SynonymInline,
         DescriptionInline,

@@ -266,3 +266,55 @@ def test_page_marks_a_disagreement(client):
     soup = BeautifulSoup(client.get(compound.get_absolute_url()).content, "html.parser")
     row = soup.select_one(".identifier-checks tr.check-disagree")
     assert row.th.get_text(strip=True) == "Molecular weight"
+
+
+# -- manage.py check_catalog -------------------------------------------------------------------------
+
+
+def run_check_catalog(*args) -> str:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("check_catalog", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_check_catalog_reports_the_milnacipran_melting_point_and_passes_strict(milnacipran_pair):
+    output = run_check_catalog("--strict")
+    assert "FLAGGED" in output and "Reported for Milnacipran Hydrochloride" in output
+    assert "0 compounds have disagreements nobody has accepted" in output
+
+
+def test_check_catalog_strict_fails_on_a_disagreement(milnacipran_pair):
+    from django.core.management import CommandError
+
+    make_compound(name="Typo", catalog_number="TC9999999", isomeric_smiles=MILNACIPRAN, molecular_weight="264.35")
+    with pytest.raises(CommandError) as error:
+        run_check_catalog("--strict")
+    assert error.value.returncode == 1
+
+
+def test_check_catalog_without_strict_reports_but_succeeds(milnacipran_pair):
+    make_compound(name="Typo", catalog_number="TC9999999", isomeric_smiles=MILNACIPRAN, molecular_weight="264.35")
+    output = run_check_catalog()
+    assert "TC9999999  Typo" in output
+    assert "DISAGREES" in output and "Molecular weight" in output
+
+
+def test_check_catalog_accepts_a_confirmed_disagreement_under_strict(milnacipran_pair):
+    from catalog.checks import confirm
+
+    typo = make_compound(catalog_number="TC9999999", isomeric_smiles=MILNACIPRAN, molecular_weight="264.35")
+    confirm(typo, full_check(typo), "Batch certificate says so.")
+    typo.save()
+    output = run_check_catalog("--strict")
+    assert "accepted by staff because: Batch certificate says so." in output
+
+
+def test_demo_fixture_flags_milnacipran_melting_point_without_changing_it(demo_entries):
+    milnacipran = demo_entries["VC0006221"]
+    assert milnacipran["melting_point_celsius"] == "179"
+    assert milnacipran["melting_point_form"] == "CC0000010"
+    assert demo_entries["CC0000010"]["name"] == "Milnacipran Hydrochloride"
