@@ -1,0 +1,44 @@
+"""Export the catalog to SDF or CSV, in the columns import_compounds reads back."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from catalog.exporting import export_queryset, iter_sdf, write_csv
+
+
+class Command(BaseCommand):
+    help = (
+        "Export every compound to SDF or CSV (columns in catalog/IMPORT.md); the file imports back with "
+        "import_compounds without change. Compounds without a parsable structure are left out of an SDF."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--format", choices=["sdf", "csv"], help="Default: told by the output's extension.")
+        parser.add_argument("-o", "--output", type=Path, help="File to write (default: standard output).")
+
+    def handle(self, *args, format: str | None, output: Path | None, **options) -> None:
+        fmt = format or (output.suffix.lower().lstrip(".") if output else "")
+        fmt = "sdf" if fmt == "sd" else fmt
+        if fmt not in {"sdf", "csv"}:
+            raise CommandError("Give --format sdf or csv (or an output file ending in .sdf or .csv).")
+        compounds = export_queryset().iterator(chunk_size=500)
+        try:
+            stream = output.open("w", encoding="utf-8", newline="") if output else self.stdout
+        except OSError as error:
+            raise CommandError(f"Cannot write {output}: {error}") from error
+        try:
+            if fmt == "csv":
+                count = write_csv(compounds, stream)
+            else:
+                count = 0
+                for record in iter_sdf(compounds):
+                    stream.write(record, ending="") if stream is self.stdout else stream.write(record)
+                    count += 1
+        finally:
+            if output:
+                stream.close()
+        if output:
+            self.stderr.write(f"Exported {count:,} compounds to {output}.")
+        elif options["verbosity"] > 1:
+            self.stderr.write(f"Exported {count:,} compounds.")
