@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv migrate demo lint format serve clean
+.PHONY: run test venv node-tools migrate demo lint format serve clean
 WEB_CONCURRENCY ?= 2
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -19,6 +19,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP)
 
+# Test-only tools (axe-core, vnu-jar, lighthouse) for the browser suite; without npm those tests skip.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the browser quality tests will skip"; fi
+
+node-tools: $(NODE_STAMP)
+
 migrate: venv
 	$(BIN)/python manage.py migrate --noinput
 
@@ -28,7 +37,7 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: venv
+test: venv node-tools
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
@@ -52,4 +61,4 @@ lint: venv
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

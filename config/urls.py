@@ -7,6 +7,10 @@ from django.urls import include, path
 from catalog import seo
 from catalog import views as catalog_views
 
+admin.site.site_header = "Compound Catalog administration"
+admin.site.site_title = "Compound Catalog admin"
+admin.site.index_title = "Catalog"
+
 urlpatterns = [
     path("", catalog_views.home, name="home"),
     path("compounds/", include("catalog.urls")),
