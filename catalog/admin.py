@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import checks
@@ -23,6 +24,7 @@ from .models import (
     TrialRow,
     TrialTable,
 )
+from .resources import CompoundResource
 
 
 class SynonymInline(admin.TabularInline):
@@ -141,8 +143,10 @@ def _checks_table(results: list[checks.CheckResult]) -> str:
 
 
 @admin.register(Compound)
-class CompoundAdmin(SimpleHistoryAdmin):
+class CompoundAdmin(ImportExportMixin, SimpleHistoryAdmin):
     form = CompoundAdminForm
+    # CSV import/export in the admin, with the same validation as manage.py import_compounds.
+    resource_classes = [CompoundResource]
     list_display = ["name", "catalog_number", "cas_number", "molecular_formula", "molecular_weight", "updated_at"]
     list_display_links = ["name", "catalog_number"]
     search_fields = ["name", "catalog_number", "cas_number", "inchikey", "molecular_formula", "synonyms__name"]

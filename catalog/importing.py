@@ -331,7 +331,10 @@ class Importer:
             if getattr(compound, name) in ("", None) and (existing is None or required):
                 setattr(compound, name, getattr(compound, computed))
 
-        compound.full_clean()
+        # Field validators and uniqueness give the friendly messages; the check constraints (non-empty
+        # name, positive MW, ...) are covered by those and by the database itself, and validating them
+        # in Python costs a query each, a third of the import time.
+        compound.full_clean(validate_constraints=False)
         self._confirm(compound, existing is not None and "disagreement_reason" not in values)
 
         synonyms = list(dict.fromkeys(s.strip() for s in values.get("synonyms", "").split(SYNONYM_SEPARATOR)))

@@ -230,3 +230,63 @@ def test_csv_export_to_stdout_has_the_documented_header(catalog):
     out = StringIO()
     call_command("export_compounds", "--format", "csv", stdout=out)
     assert out.getvalue().splitlines()[0].startswith("catalog_number,name,smiles,plain_smiles,cas,iupac_name,synonyms")
+
+
+# -- the admin's import/export (django-import-export) ----------------------------------------------
+
+
+def dataset(text: str):
+    import tablib
+
+    return tablib.Dataset().load(text, format="csv")
+
+
+BAD_AND_GOOD = (
+    "catalog_number,name,smiles,cas\n"
+    f"IMP0001,Milnacipran,{MILNACIPRAN},96847-55-1\n"
+    "IMP0002,Broken,C1CC(,\n"
+    "IMP0003,Duloxetine,CNCC[C@H](Oc1cccc2ccccc12)c1cccs1,116539-59-5\n"
+)
+
+
+def test_admin_resource_applies_the_same_validation():
+    from catalog.resources import CompoundResource
+
+    result = CompoundResource().import_data(dataset(BAD_AND_GOOD), dry_run=False, use_transactions=True)
+    messages = {row.number: " ".join(row.error.messages) for row in result.invalid_rows}
+    assert sorted(messages) == [2, 3]
+    assert "Unparsable structure" in messages[2]
+    assert "fails its check digit" in messages[3]
+
+
+def test_admin_resource_dry_run_writes_nothing():
+    from catalog.resources import CompoundResource
+
+    CompoundResource().import_data(dataset(BAD_AND_GOOD), dry_run=True, use_transactions=True)
+    assert Compound.objects.count() == 0
+
+
+def test_admin_resource_export_has_the_import_columns(catalog):
+    from catalog.exporting import COLUMNS
+    from catalog.resources import CompoundResource
+
+    exported = CompoundResource().export()
+    assert exported.headers == COLUMNS
+    rows = {row[0]: dict(zip(COLUMNS, row, strict=True)) for row in exported}
+    assert rows["VC0006221"]["synonyms"] == "F 2207|Ixel, Savella"
+    assert rows["VC0006221"]["melting_point_form"] == "CC0000010"
+
+
+def test_admin_resource_export_imports_back_unchanged(catalog):
+    from catalog.resources import CompoundResource
+
+    text = CompoundResource().export().csv
+    before = snapshot()
+    result = CompoundResource().import_data(dataset(text), dry_run=False, use_transactions=True)
+    assert not result.has_validation_errors() and not result.has_errors()
+    assert snapshot() == before
+
+
+def test_admin_import_page_is_there_for_staff(staff_client):
+    assert staff_client.get("/admin/catalog/compound/import/").status_code == 200
+    assert staff_client.get("/admin/catalog/compound/export/").status_code == 200
