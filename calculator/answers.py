@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 import pint
 
@@ -283,6 +284,7 @@ class StockTable:
     rows: tuple[tuple[str, tuple[str, ...]], ...]  # (concentration heading, volumes)
 
 
+@lru_cache(maxsize=512)  # a pure function of two numbers; per process, nothing to keep in step
 def stock_table_display(*, mw: Decimal, purity: Decimal = ONE) -> StockTable:
     masses, rows = stock_table(mw=molecular_weight(mw), purity=purity)
     return StockTable(

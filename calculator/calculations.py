@@ -182,13 +182,20 @@ def stock_table(
     masses: tuple[pint.Quantity, ...] | None = None,
     concentrations: tuple[pint.Quantity, ...] | None = None,
 ) -> tuple[tuple[pint.Quantity, ...], tuple[StockRow, ...]]:
-    """Volumes to bring each mass to, for each concentration (defaults: 1, 5, 10 mg × 1, 5, 10, 50 mM)."""
+    """Volumes to bring each mass to, for each concentration (defaults: 1, 5, 10 mg × 1, 5, 10, 50 mM).
+
+    V is proportional to m ÷ C, so one volume is computed with pint and the rest scaled from it
+    exactly (twelve cells, one unit conversion: the widget redraws this table on every keystroke).
+    """
     masses = masses or tuple(Quantity(m, "mg") for m in STOCK_TABLE_MASSES_MG)
     concentrations = concentrations or tuple(Quantity(c, "mM") for c in STOCK_TABLE_CONCENTRATIONS_MM)
+    unit = volume_to_dissolve(mass=Quantity(ONE, "mg"), concentration=Quantity(ONE, "mM"), mw=mw, purity=purity)
+    unit_ml = Decimal(unit.to("mL").magnitude)
+    masses_mg = [Decimal(m.to("mg").magnitude) for m in masses]
     rows = tuple(
         StockRow(
             concentration=c,
-            volumes=tuple(volume_to_dissolve(mass=m, concentration=c, mw=mw, purity=purity) for m in masses),
+            volumes=tuple(Quantity(unit_ml * m / Decimal(c.to("mM").magnitude), "mL") for m in masses_mg),
         )
         for c in concentrations
     )

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import pint
 
-from .units import BY_SYMBOL, LADDERS, Kind, UnitSpec, magnitude_in
+from .units import BY_SYMBOL, LADDERS, SIZE_IN_BASE, Kind, UnitSpec, magnitude_in_base
 
 SIGNIFICANT_FIGURES = 4
 
@@ -57,12 +57,11 @@ def auto_scale(q: pint.Quantity, kind: Kind) -> tuple[Decimal, UnitSpec]:
 
     The floor is tested on the rounded value so 999.97 µL shows as 1.000 mL, not 1000 µL.
     """
-    ladder = LADDERS[kind]
-    for symbol, floor in ladder:
-        spec = BY_SYMBOL[symbol]
-        value = magnitude_in(q, spec)
+    in_base = magnitude_in_base(q, kind)
+    for symbol, floor in LADDERS[kind]:
+        value = in_base / SIZE_IN_BASE[symbol]
         if round_significant(value) >= floor:
-            return value, spec
+            return value, BY_SYMBOL[symbol]
     raise AssertionError("every ladder ends with a floor of zero")  # pragma: no cover
 
 

@@ -154,6 +154,26 @@ def magnitude_in(q: pint.Quantity, spec: UnitSpec) -> Decimal:
     return Decimal(q.to(spec.pint_unit).magnitude)
 
 
+# Each unit's size in its kind's first unit (mg in pg, mL in nL, ...), computed once with pint, so that
+# auto-scaling converts a result once instead of once per candidate unit.
+KIND_BASE: dict[Kind, UnitSpec] = {}
+for _spec_ in UNITS:
+    KIND_BASE.setdefault(_spec_.kind, _spec_)
+SIZE_IN_BASE: dict[str, Decimal] = {
+    spec.symbol: magnitude_in(Quantity(Decimal(1), spec.pint_unit), KIND_BASE[spec.kind]) for spec in UNITS
+}
+del _spec_
+BY_PINT_NAME: dict[str, UnitSpec] = {str(ureg.Unit(spec.pint_unit)): spec for spec in UNITS}
+
+
+def magnitude_in_base(q: pint.Quantity, kind: Kind) -> Decimal:
+    """``q`` in its kind's first unit; plain arithmetic when ``q`` is already in one of our units."""
+    spec = BY_PINT_NAME.get(str(q.units))
+    if spec is not None and spec.kind == kind:
+        return Decimal(q.magnitude) * SIZE_IN_BASE[spec.symbol]
+    return magnitude_in(q, KIND_BASE[kind])
+
+
 # Auto-scaling ladders, largest unit first, with the smallest value each unit is used for. Masses
 # stay in mg down to 0.1 mg because balances read in mg (0.6159 mg, not 615.9 µg); everything else
 # switches unit below 1.

@@ -19,6 +19,7 @@ from catalog.models import Compound
 from .answers import Answer, stock_table_display
 from .forms import ApiMolarityForm, DilutionForm, StandaloneMolarityForm
 from .presenters import all_error_slots, error_slot, error_summary, is_bound, plain_row, quantity_rows
+from .selectors import compound_for_widget
 from .widget import widget_context
 
 
@@ -41,7 +42,7 @@ def _compound_url(compound: Compound, request: HttpRequest) -> str:
 def widget_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The widget's result for htmx; anyone else is sent to the compound page with the same query."""
     try:
-        compound = Compound.objects.for_page().get(slug=slug)
+        compound = compound_for_widget(slug)
     except Compound.DoesNotExist:
         raise Http404("No compound with that address.") from None
     if not _wants_partial(request):
