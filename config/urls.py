@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from catalog import seo
 from catalog import views as catalog_views
+from ops import views as ops_views
 
 admin.site.site_header = "Compound Catalog administration"
 admin.site.site_title = "Compound Catalog admin"
@@ -17,9 +18,11 @@ urlpatterns = [
     path("calculator/", include("calculator.urls")),
     path("api/calculator/", include("calculator.api_urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("healthz", ops_views.healthz, name="healthz"),
     path("robots.txt", seo.robots_txt, name="robots-txt"),
     path("sitemap.xml", seo.sitemap, name="sitemap"),
     path("sitemap-<section>.xml", seo.sitemap_section, name="sitemap-section"),
 ]
 
 handler404 = "catalog.views.page_not_found"
+handler500 = "ops.views.server_error"

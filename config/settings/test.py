@@ -8,3 +8,6 @@ DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Request log lines would drown pytest's output; tests that need them capture the logger themselves.
+LOGGING["loggers"]["ops.requests"]["level"] = "WARNING"  # noqa: F405

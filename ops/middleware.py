@@ -1,0 +1,39 @@
+"""Structured request logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+
+request_logger = logging.getLogger("ops.requests")
+
+
+class RequestLogMiddleware:
+    """One JSON line per request: what, how it ended, how long it took, and an id to trace it by."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        request_logger.info(
+            json.dumps(
+                {
+                    "event": "request",
+                    "id": request_id,
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - started) * 1000, 2),
+                    "htmx": request.headers.get("HX-Request") == "true",
+                }
+            )
+        )
+        return response

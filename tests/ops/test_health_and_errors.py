@@ -1,0 +1,50 @@
+"""The health endpoint, the 503 for a database outage, and structured request logs."""
+
+import json
+import logging
+
+import pytest
+from django.db import OperationalError
+
+
+def test_healthz_reports_database_and_cache(client, db):
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"database": "ok", "cache": "ok"})
+
+
+def test_healthz_is_never_cached(client, db):
+    assert "no-cache" in client.get("/healthz")["Cache-Control"]
+
+
+class UnreachableDatabase:
+    def cursor(self):
+        raise OperationalError("connection refused")
+
+
+def test_healthz_says_503_when_the_database_fails(client, db, monkeypatch):
+    monkeypatch.setattr("ops.views.connection", UnreachableDatabase())
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()) == (503, {"database": "unavailable", "cache": "ok"})
+
+
+@pytest.mark.urls("tests.urls_raising")
+def test_database_outage_is_a_friendly_503(client, db):
+    client.raise_request_exception = False
+    response = client.get("/database-down/")
+    body = response.content.decode()
+    assert (response.status_code, response["Retry-After"], "Back in a moment" in body, "5432" in body) == (
+        503,
+        "5",
+        True,
+        False,
+    )
+
+
+def test_each_request_is_logged_as_one_json_line(client, db, caplog):
+    with caplog.at_level(logging.INFO, logger="ops.requests"):
+        response = client.get("/robots.txt", HTTP_X_REQUEST_ID="abc123")
+    record = json.loads(caplog.records[-1].getMessage())
+    assert ({k: record[k] for k in ("event", "id", "method", "path", "status", "htmx")}, response["X-Request-ID"]) == (
+        {"event": "request", "id": "abc123", "method": "GET", "path": "/robots.txt", "status": 200, "htmx": False},
+        "abc123",
+    )
