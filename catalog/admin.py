@@ -207,7 +207,9 @@ class CompoundAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj: Compound, form, change: bool) -> None:
         if form.cleaned_data.get("confirm_disagreements") and obj.disagreement_reason:
             # Shown in the history list beside the change itself.
-            obj._change_reason = f"Accepted disagreements with the structure: {obj.disagreement_reason}"
+            # The history's change-reason column holds 100 characters; the full reason is a field.
+            reason = f"Accepted disagreements with the structure: {obj.disagreement_reason}"
+            obj._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
         super().save_model(request, obj, form, change)
 
     inlines = [

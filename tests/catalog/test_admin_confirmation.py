@@ -114,6 +114,14 @@ def test_the_reason_is_in_the_history(staff_client, compound):
     assert latest.history_change_reason == f"Accepted disagreements with the structure: {reason}"
 
 
+def test_a_long_reason_is_kept_whole_on_the_compound_and_shortened_in_the_change_reason(staff_client, compound):
+    reason = "The vendor's certificate of analysis for this batch gives 264.35 g/mol; " * 3
+    submit(staff_client, compound, molecular_weight="264.35", confirm_disagreements="on", disagreement_reason=reason)
+    latest = compound.history.latest()
+    assert latest.disagreement_reason == reason.strip()
+    assert len(latest.history_change_reason) == 100
+
+
 def test_an_accepted_disagreement_does_not_need_confirming_again(staff_client, compound):
     submit(staff_client, compound, molecular_weight="264.35", confirm_disagreements="on", disagreement_reason="why")
     response = submit(staff_client, compound, cas_number="96847-55-1")
