@@ -16,7 +16,7 @@ from rdkit.Chem.Draw import rdMolDraw2D
 from .chemistry import mol_from_smiles
 
 # Bump when the drawing code changes, so stored depictions are redrawn on the next save.
-DEPICTION_VERSION = "1"
+DEPICTION_VERSION = "2"
 WIDTH, HEIGHT = 320, 240
 
 _STYLE_ATTRIBUTE = re.compile(r"""\sstyle=(['"])(.*?)\1""")
@@ -53,6 +53,8 @@ def draw_svg(smiles: str, *, title: str, description: str, id_prefix: str) -> st
     svg = _BACKGROUND_RECT.sub("", svg)
     svg = _STYLE_ATTRIBUTE.sub(_presentation_attributes, svg)
     svg = svg.replace(" xml:space='preserve'", "")
+    # Unused namespace declarations that an HTML validator rejects on inline SVG.
+    svg = re.sub(r"""\s+xmlns:(?:rdkit|xlink)=(['"])[^'"]*\1""", "", svg)
     svg = re.sub(r"width='\d+px' height='\d+px'", f"width='{WIDTH}' height='{HEIGHT}'", svg, count=1)
 
     # role, name and description go on the opening tag; <title> and <desc> must be its first children.

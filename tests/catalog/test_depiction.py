@@ -35,6 +35,7 @@ def test_svg_has_no_style_attributes_or_background_rect():
     assert [el for el in root.iter() if "style" in el.attrib] == []
     assert root.findall(f".//{SVG}rect") == []
     assert "<?xml" not in svg
+    assert "xmlns:rdkit" not in svg  # the HTML validator refuses it on inline SVG
 
 
 def test_title_is_escaped():
