@@ -47,7 +47,8 @@ def compound_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except Compound.DoesNotExist:
         raise Http404("No compound with that address.") from None
     context = {"compound": compound, "calculator": widget_context(request, compound)}
-    return render(request, "catalog/compound_detail.html", context)
+    # A calculation with field errors (JavaScript off) is a 400 carrying the page and the messages.
+    return render(request, "catalog/compound_detail.html", context, status=context["calculator"]["status"])
 
 
 def _compound_with_structure(slug: str) -> Compound:

@@ -35,7 +35,7 @@ def test_compound_page_has_the_widget_with_its_heading_and_a_plain_get_form(clie
     assert page.find(id="calculator-heading").get_text() == "Mass Molarity Calculator"
     form = page.find("form", class_="calc-form")
     assert (form["method"], form["action"]) == ("get", "/compounds/milnacipran/#calculator")
-    assert form["hx-get"] == "/calculator/widget/milnacipran/"
+    assert form["data-hx-get"] == "/calculator/widget/milnacipran/"
     assert page.find(id="calc-result")["aria-live"] == "polite"
 
 
@@ -127,13 +127,13 @@ def test_htmx_partial_sends_field_errors_out_of_band_with_status_200(client, mil
     response = client.get("/calculator/widget/milnacipran/?" + QUERY.replace("volume=1", "volume=-1"), headers=HTMX)
     assert response.status_code == 200  # htmx swaps only successful responses
     error = soup(response).find(id="calc-volume-error")
-    assert (error["hx-swap-oob"], error.get_text()) == ("true", "Enter a number greater than zero.")
+    assert (error["data-hx-swap-oob"], error.get_text()) == ("true", "Enter a number greater than zero.")
 
 
 def test_htmx_partial_updates_the_stock_table_out_of_band(client, milnacipran):
     response = client.get(f"/calculator/widget/milnacipran/?{QUERY}&vial=milnacipran-hydrochloride", headers=HTMX)
     stock = soup(response).find(id="calc-stock")
-    assert stock["hx-swap-oob"] == "true"
+    assert stock["data-hx-swap-oob"] == "true"
     assert "MW 282.81 g/mol" in stock.find("caption").get_text()
 
 

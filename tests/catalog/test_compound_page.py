@@ -113,7 +113,9 @@ def test_page_has_main_landmark_and_one_h1(milnacipran_page):
 
 def test_page_loads_nothing_from_another_site(milnacipran_page):
     soup = BeautifulSoup(milnacipran_page.content, "html.parser")
-    sources = [tag.get("src") or tag.get("href") for tag in soup.find_all(["script", "link", "img"])]
+    # What the browser fetches: scripts, images, stylesheets and icons (canonical/og links are not fetched).
+    fetched = soup.find_all(["script", "img"]) + soup.find_all("link", rel=["stylesheet", "icon", "preload"])
+    sources = [tag.get("src") or tag.get("href") for tag in fetched]
     assert [s for s in sources if s and re.match(r"^(https?:)?//", s)] == []
 
 
@@ -150,3 +152,11 @@ def test_fixture_texts_are_the_seeds_word_for_word(demo_entries):
     texts = [t for t in seed_texts(entry) if not t.startswith(tuple(p["label"] for p in entry["pk_parameters"]))]
     texts += [p["value"] for p in entry["pk_parameters"]]
     assert [t for t in texts if t not in seed] == []
+
+
+def test_calculation_with_bad_input_is_a_400_with_the_page(client, demo_catalog):
+    response = client.get(
+        "/compounds/milnacipran/", {"solve": "mass", "concentration": "-1", "concentration_unit": "mM"}
+    )
+    heading = BeautifulSoup(response.content, "html.parser").h1.get_text()
+    assert (response.status_code, heading) == (400, "Milnacipran")
