@@ -23,6 +23,8 @@ class RequestLogMiddleware:
         request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        if not request_logger.isEnabledFor(logging.INFO):
+            return response
         request_logger.info(
             json.dumps(
                 {

@@ -1,0 +1,84 @@
+"""Quality checked by tools nobody here wrote: axe-core (accessibility) and the Nu Html Checker.
+
+Both run against the production-style server (gunicorn, production settings, hashed static files)
+with the demo catalog. The tools come from package.json (`npm ci`); without them these tests skip,
+unless REQUIRE_BROWSER_TESTS=1 (CI), where they fail.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.prodserver import BASE_DIR, fetch, production_server
+
+pytestmark = pytest.mark.browser
+
+AXE = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+VNU = BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CALCULATION = "solve=mass&concentration=10&concentration_unit=mM&volume=1&volume_unit=mL&mw=246.35"
+PAGES = {
+    "home": "/",
+    "list": "/compounds/",
+    "search": "/compounds/?q=milna",
+    "compound": "/compounds/milnacipran/",
+    "compound with a result": f"/compounds/milnacipran/?{CALCULATION}",
+    "calculator with a result": f"/calculator/?{CALCULATION}",
+    "calculator with field errors": (
+        "/calculator/?solve=mass&concentration=-1&concentration_unit=mM&volume=abc&volume_unit=mL&mw=246.35"
+    ),
+    "admin login": "/admin/login/",
+}
+
+
+def require(path: Path, what: str) -> None:
+    if path.exists():
+        return
+    reason = f"{what} is missing at {path} (run `npm ci`)"
+    if os.environ.get("REQUIRE_BROWSER_TESTS") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with production_server(tmp_path_factory.mktemp("quality")) as base:
+        yield base
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_axe_finds_no_violations(chromium, server, page_name):
+    require(AXE, "axe-core")
+    context = chromium.new_context(bypass_csp=True)  # lets axe's own script run; the page is unchanged
+    page = context.new_page()
+    page.goto(server + PAGES[page_name])
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run()).violations.map(v => `${v.id}: ${v.nodes.map(n => n.target).join(' ')}`)"
+    )
+    context.close()
+    assert violations == []
+
+
+def test_nu_html_checker_finds_no_errors(tmp_path, server):
+    require(VNU, "vnu-jar")
+    if not shutil.which("java"):
+        pytest.fail("java is needed for the Nu Html Checker")
+    files = {}
+    for name, path in PAGES.items():
+        _, _, body = fetch(server + path)  # the page with field errors is, rightly, a 400
+        file = tmp_path / (name.replace(" ", "-") + ".html")
+        file.write_bytes(body)
+        files[str(file)] = name
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    errors = [f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: {m['message']}" for m in messages]
+    assert errors == []
