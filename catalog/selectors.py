@@ -18,7 +18,7 @@ class CompoundQuerySet(models.QuerySet):
         """Everything the compound page shows, in a fixed number of queries whatever the row counts."""
         from .models import RelatedForm, TrialTable
 
-        return self.prefetch_related(
+        return self.select_related("melting_point_form").prefetch_related(
             "synonyms",
             "descriptions",
             "pk_parameters",

@@ -15,7 +15,19 @@ KEY_PAGES = ("/compounds/milnacipran/", "/compounds/", "/calculator/")
 
 def lighthouse_report(url: str) -> dict:
     """The full Lighthouse JSON report (default mobile profile, simulated throttling)."""
-    result = subprocess.run(
+    for _attempt in range(3):
+        result = _run_lighthouse(url)
+        # Lighthouse sometimes fails to record a trace on a loaded machine (NO_NAVSTART); that says
+        # nothing about the page, so it is tried again. Any other failure is reported at once.
+        if result.returncode == 0 or "NO_NAVSTART" not in result.stderr:
+            break
+    if result.returncode != 0:
+        raise RuntimeError(f"lighthouse failed on {url}: {result.stderr[-2000:]}")
+    return json.loads(result.stdout)
+
+
+def _run_lighthouse(url: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [
             str(LIGHTHOUSE),
             url,
@@ -29,9 +41,6 @@ def lighthouse_report(url: str) -> dict:
         timeout=180,
         env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
     )
-    if result.returncode != 0:
-        raise RuntimeError(f"lighthouse failed on {url}: {result.stderr[-2000:]}")
-    return json.loads(result.stdout)
 
 
 def scores(report: dict) -> dict[str, float]:

@@ -48,7 +48,7 @@ def test_database_url_selects_postgresql():
 
 def test_redis_url_selects_the_redis_cache():
     config = probe("config.settings.dev", REDIS_URL="redis://127.0.0.1:6379/0")
-    assert config["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["cache"] == "ops.cache.ResilientRedisCache"
 
 
 def test_without_redis_url_the_cache_is_local_memory():

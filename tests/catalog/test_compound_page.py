@@ -160,3 +160,11 @@ def test_calculation_with_bad_input_is_a_400_with_the_page(client, demo_catalog)
     )
     heading = BeautifulSoup(response.content, "html.parser").h1.get_text()
     assert (response.status_code, heading) == (400, "Milnacipran")
+
+
+def test_melting_point_of_another_form_costs_no_extra_query(client, db, django_assert_num_queries):
+    salt = make_compound(name="Salt")
+    compound = make_compound(melting_point_celsius=179, melting_point_form=salt)
+    add_rows(compound, 1)
+    with django_assert_num_queries(10):
+        client.get(compound.get_absolute_url())

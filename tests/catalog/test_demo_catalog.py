@@ -61,3 +61,16 @@ def test_fixture_types_no_structure_values_for_computed_compounds(demo_entries):
 def test_milnacipran_hydrochloride_is_its_own_compound_linked_as_salt_form(demo_catalog):
     link = RelatedForm.objects.get(compound__slug="milnacipran", relation="salt_form")
     assert (link.related.slug, link.related.molecular_formula) == ("milnacipran-hydrochloride", "C15H23ClN2O")
+
+
+def test_milnacipran_melting_point_is_marked_as_the_hydrochlorides(demo_catalog):
+    milnacipran = Compound.objects.get(slug="milnacipran")
+    assert (milnacipran.melting_point_celsius, milnacipran.melting_point_form.slug) == (
+        Decimal("179"),
+        "milnacipran-hydrochloride",
+    )
+
+
+def test_milnacipran_page_says_whose_melting_point_it_is(client, demo_catalog):
+    text = " ".join(client.get("/compounds/milnacipran/").content.decode().split())
+    assert '179 °C <span class="muted">(reported for <a href="/compounds/milnacipran-hydrochloride/">' in text

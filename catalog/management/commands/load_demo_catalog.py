@@ -35,6 +35,7 @@ COMPOUND_FIELDS = [
     "smiles",
     "canonical_smiles",
     "melting_point_celsius",
+    "melting_point_note",
     "research_use_notice",
     "mechanism_of_action",
     "pharmacokinetics_intro",
@@ -126,3 +127,9 @@ class Command(BaseCommand):
                     f"{entry['name']}: related compound {link['related']} is not in the file."
                 ) from error
             RelatedForm.objects.create(compound=compound, related=related, relation=link["relation"], position=i)
+        form = entry.get("melting_point_form")
+        if form:
+            if form not in compounds:
+                raise CommandError(f"{entry['name']}: melting_point_form {form} is not in the file.")
+            compound.melting_point_form = compounds[form]
+            compound.save(update_fields=["melting_point_form"])
