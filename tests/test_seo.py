@@ -102,3 +102,54 @@ def test_json_ld_cannot_end_its_script_block_early():
     html = json_ld_script({"name": "</script><script>alert(1)</script><!--"})
     body = re.fullmatch(r'<script type="application/ld\+json">(.*)</script>', html).group(1)
     assert ("<" in body, json.loads(body)["name"]) == (False, "</script><script>alert(1)</script><!--")
+
+
+@pytest.fixture
+def milnacipran_json_ld(client, demo_catalog) -> dict:
+    soup = BeautifulSoup(client.get("/compounds/milnacipran/").content, "html.parser")
+    return json.loads(soup.find("script", type="application/ld+json").string)
+
+
+def test_compound_page_json_ld_describes_the_product(milnacipran_json_ld):
+    product = milnacipran_json_ld["@graph"][0]
+    assert (product["@type"], product["name"], product["sku"], product["about"]) == (
+        "Product",
+        "Milnacipran",
+        "VC0006221",
+        {"@id": "http://testserver/compounds/milnacipran/#substance"},
+    )
+
+
+def test_compound_page_json_ld_describes_the_chemical(milnacipran_json_ld, demo_entries):
+    seed = demo_entries["VC0006221"]
+    substance = milnacipran_json_ld["@graph"][1]
+    assert substance == {
+        "@type": "MolecularEntity",
+        "@id": "http://testserver/compounds/milnacipran/#substance",
+        "name": "Milnacipran",
+        "url": "http://testserver/compounds/milnacipran/",
+        "molecularFormula": seed["molecular_formula"],
+        "molecularWeight": {"@type": "QuantitativeValue", "value": 246.35, "unitText": "g/mol"},
+        "image": "http://testserver/compounds/milnacipran/structure.svg",
+        "iupacName": seed["iupac_name"],
+        "inChI": seed["inchi"],
+        "inChIKey": seed["inchikey"],
+        "smiles": seed["isomeric_smiles"],
+        "identifier": {"@type": "PropertyValue", "propertyID": "CAS", "value": seed["cas_number"]},
+    }
+
+
+def test_compound_page_has_open_graph_product_tags(client, demo_catalog):
+    soup = BeautifulSoup(client.get("/compounds/milnacipran/").content, "html.parser")
+    tags = {p: soup.find("meta", property=p)["content"] for p in ("og:type", "og:title", "og:image")}
+    assert tags == {
+        "og:type": "product",
+        "og:title": "Milnacipran",
+        "og:image": "http://testserver/compounds/milnacipran/structure.svg",
+    }
+
+
+def test_compound_page_description_names_cas_and_catalog_number(client, demo_catalog):
+    soup = BeautifulSoup(client.get("/compounds/milnacipran/").content, "html.parser")
+    description = soup.find("meta", attrs={"name": "description"})["content"]
+    assert description.startswith("Milnacipran, CAS 96847-55-1, catalog number VC0006221: C15H22N2O, 246.35 g/mol.")
