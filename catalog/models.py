@@ -6,8 +6,8 @@ HTML blob. Child rows carry an explicit ``position`` so staff can reorder them i
 
 from decimal import Decimal
 
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -117,6 +117,11 @@ class Compound(models.Model):
     pharmacokinetics_intro = models.TextField(blank=True)
     pharmacokinetics_summary = models.TextField(blank=True)
 
+    revision = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up with every change to the compound or anything its page shows (see catalog/signals.py).",
+    )
     is_synthetic = models.BooleanField(default=False, help_text="Generated for load testing; not a real compound.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -145,7 +150,16 @@ class Compound(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.refresh_structure() and kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *self.STRUCTURE_FIELDS}
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            if not self._state.adding:
+                # The next revision, read under a row lock so two concurrent saves cannot share one
+                # (on SQLite the IMMEDIATE transaction already holds the write lock).
+                current = type(self).objects.select_for_update().filter(pk=self.pk).values_list("revision", flat=True)
+                if current:
+                    self.revision = current[0] + 1
+                    if kwargs.get("update_fields") is not None:
+                        kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:compound-detail", kwargs={"slug": self.slug})
@@ -502,3 +516,25 @@ class Reference(models.Model):
 
     def __str__(self) -> str:
         return self.citation[:80]
+
+
+class CatalogState(models.Model):
+    """A single row whose revision goes up whenever any compound changes: the list page's cache key.
+
+    It lives in the database because that is what every app server shares; a counter in a
+    per-process cache would let one server keep serving a list another has changed.
+    """
+
+    revision = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"catalog revision {self.revision}"
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("revision", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls) -> None:
+        if not cls.objects.filter(pk=1).update(revision=F("revision") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"revision": 1})

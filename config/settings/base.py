@@ -177,6 +177,9 @@ STORAGES = {
 }
 
 SITE_NAME = "Compound Catalog"
+# How long a rendered compound page (and the list's first page) may be served from the cache; edits
+# never wait for this, since the cache key carries the revision (catalog/page_cache.py). 0 turns it off.
+CATALOG_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
 CATALOG_PAGE_SIZE = 20
 
 LOGGING = {
