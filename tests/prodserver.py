@@ -9,7 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -53,20 +53,38 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 @contextmanager
-def production_server(workdir: Path, *, demo: bool = True, workers: int = 1, **overrides: str) -> Iterator[str]:
-    """collectstatic, migrate, optionally the demo catalog, then gunicorn; yields the base URL."""
+def production_server(
+    workdir: Path,
+    *,
+    demo: bool = True,
+    workers: int = 1,
+    port: int | None = None,
+    prepare: bool = True,
+    gunicorn_args: Sequence[str] = (),
+    log_path: Path | None = None,
+    **overrides: str,
+) -> Iterator[str]:
+    """collectstatic, migrate, optionally the demo catalog, then gunicorn; yields the base URL.
+
+    port: a fixed port (default: a free one). prepare=False skips collectstatic and migrate (a second
+    server on a database and static folder another one prepared). gunicorn_args: extra command-line
+    arguments. log_path: where gunicorn's stdout and stderr go (Django's error log, request log),
+    for tests that read it afterwards; by default they are discarded.
+    """
     env = production_env(workdir, **overrides)
-    manage(env, "collectstatic", "--noinput", "-v0")
-    manage(env, "migrate", "--noinput", "-v0")
+    if prepare:
+        manage(env, "collectstatic", "--noinput", "-v0")
+        manage(env, "migrate", "--noinput", "-v0")
     if demo:
         manage(env, "load_demo_catalog", "-v0")
-    port = free_port()
+    port = port or free_port()
+    log = open(log_path, "ab") if log_path else None  # noqa: SIM115 (closed in finally)
     process = subprocess.Popen(
-        [BIN / "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        [BIN / "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), *gunicorn_args],
         cwd=BASE_DIR,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log or subprocess.DEVNULL,
+        stderr=log or subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -82,4 +100,10 @@ def production_server(workdir: Path, *, demo: bool = True, workers: int = 1, **o
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        if log:
+            log.close()

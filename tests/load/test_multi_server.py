@@ -1,0 +1,117 @@
+"""Two app servers, one PostgreSQL and one Redis: an edit saved through A is on B's very next response.
+
+Both gunicorn instances run the production settings against a database of this test's own on the
+shared PostgreSQL at 127.0.0.1:5432 (created and dropped here) and a Redis database number of its
+own on the shared Redis at 127.0.0.1:6379 (flushed afterwards). B's page is warmed first, so what
+the test proves is that the cached copy is not served after the edit, not merely a cold render.
+Skips (fails under REQUIRE_BROWSER_TESTS=1) when PostgreSQL or Redis does not answer.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import subprocess
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from tests.load.support import Browser, create_superuser, errors, form_data, redis_ping, require
+from tests.prodserver import production_env, production_server
+
+PG = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
+# A Redis database number for this test alone; the page keys also carry each server's host:port.
+REDIS_DB = 13
+
+
+def postgres_answers() -> bool:
+    if not shutil.which("pg_isready") or not shutil.which("psql"):
+        return False
+    return subprocess.run(["pg_isready", *PG, "-q"], check=False).returncode == 0
+
+
+def psql(sql: str, database: str = "postgres") -> str:
+    result = subprocess.run(
+        ["psql", *PG, "-d", database, "-v", "ON_ERROR_STOP=1", "-qtAc", sql],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def servers():
+    """(A, B): base URLs of two gunicorn instances sharing one database and one Redis."""
+    require(postgres_answers(), "no PostgreSQL answering at 127.0.0.1:5432 (pg_isready, psql)")
+    require(bool(shutil.which("redis-cli")) and redis_ping(6379), "no Redis answering at 127.0.0.1:6379")
+    database = f"catalog_multi_{secrets.token_hex(4)}"
+    workdir = Path(tempfile.mkdtemp(prefix="multi-server-"))
+    env = {
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "DJANGO_REQUEST_LOG": "false",
+    }
+    psql(f"CREATE DATABASE {database}")
+    try:
+        with ExitStack() as stack:
+            a = stack.enter_context(production_server(workdir, workers=1, **env))
+            create_superuser(production_env(workdir, **env))
+            # B shares A's database and collected static files: nothing to prepare again.
+            b = stack.enter_context(production_server(workdir, workers=1, prepare=False, demo=False, **env))
+            yield a, b
+    finally:
+        psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        subprocess.run(["redis-cli", "-n", str(REDIS_DB), "flushdb"], capture_output=True, check=False)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_the_two_servers_are_separate_processes_on_one_database(servers):
+    a, b = servers
+    pages = [Browser(base).get("/compounds/milnacipran/") for base in (a, b)]
+    assert (a != b, [p.status for p in pages]) == (True, [200, 200])
+
+
+def test_edit_through_a_is_on_bs_next_response(servers):
+    a, b = servers
+    marker = f"edited-{secrets.token_hex(4)}"
+    reader = Browser(b)
+    page = "/compounds/milnacipran/"
+    # Warm B: the second request is served from the shared cache (when the page cache is on).
+    warm = [reader.get(page) for _ in range(2)]
+    assert [w.status for w in warm] == [200, 200]
+    assert marker not in warm[1].text
+    cache_on_b = warm[1].headers.get("X-Page-Cache")
+
+    staff = Browser(a)
+    staff.login()
+    pk = staff.compound_ids()["Milnacipran"]
+    path = f"/admin/catalog/compound/{pk}/change/"
+    iupac = form_data(staff.get(path).body)["iupac_name"]
+    saved = staff.edit_compound(pk, {"iupac_name": f"{iupac} {marker}"}, synonym=f"SYN {marker}")
+    assert (saved.status, errors(saved.body)) == (302, [])
+
+    after = reader.get(page)
+    assert (after.status, f"{iupac} {marker}" in after.text, f"SYN {marker}" in after.text) == (200, True, True)
+    # With the page cache wired, B's warm copy was a hit and the edited page a fresh render.
+    if cache_on_b is not None:
+        assert (cache_on_b, after.headers.get("X-Page-Cache")) == ("hit", "miss")
+
+
+def test_edits_are_seen_both_ways_and_the_new_page_is_cached(servers):
+    a, b = servers
+    staff_on_b = Browser(b)
+    staff_on_b.login()
+    reader = Browser(a)
+    page = "/compounds/duloxetine/"
+    reader.get(page)
+    pk = staff_on_b.compound_ids()["Duloxetine"]
+    marker = f"mechanism-{secrets.token_hex(4)}"
+    saved = staff_on_b.edit_compound(pk, {"mechanism_of_action": marker})
+    assert (saved.status, errors(saved.body)) == (302, [])
+    first, second = reader.get(page), reader.get(page)
+    assert (marker in first.text, marker in second.text) == (True, True)
+    if first.headers.get("X-Page-Cache") is not None:
+        assert (first.headers["X-Page-Cache"], second.headers["X-Page-Cache"]) == ("miss", "hit")
