@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -69,3 +70,40 @@ class CompoundQuerySet(models.QuerySet):
         if CATALOG_NUMBER_PATTERN.match(query):
             return self.filter(catalog_number__iexact=query)
         return self.none()
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    """One page of a name-ordered list, with cursors to its neighbours (no OFFSET, no COUNT)."""
+
+    items: list
+    previous_cursor: int | None
+    next_cursor: int | None
+
+    @property
+    def is_whole_list(self) -> bool:
+        return self.previous_cursor is None and self.next_cursor is None
+
+
+def keyset_page(queryset: CompoundQuerySet, *, after: int | None, before: int | None, size: int) -> KeysetPage:
+    """The page after (or before) the compound with that pk, in (name, pk) order.
+
+    Seeking from the boundary row costs the same on page 1 and page 20,000, unlike OFFSET, and
+    nothing counts the whole result. An unknown cursor (a deleted compound) gives the first page.
+    """
+    from .models import Compound
+
+    anchor_pk = after if after is not None else before
+    anchor = Compound.objects.filter(pk=anchor_pk).values("name", "pk").first() if anchor_pk is not None else None
+    if anchor is not None and before is not None:
+        earlier = Q(name__lt=anchor["name"]) | Q(name=anchor["name"], pk__lt=anchor["pk"])
+        rows = list(queryset.filter(earlier).order_by("-name", "-pk")[: size + 1])
+        items = rows[:size][::-1]
+        previous_cursor = items[0].pk if len(rows) > size else None
+        return KeysetPage(items, previous_cursor, items[-1].pk if items else None)
+    if anchor is not None:
+        queryset = queryset.filter(Q(name__gt=anchor["name"]) | Q(name=anchor["name"], pk__gt=anchor["pk"]))
+    rows = list(queryset.order_by("name", "pk")[: size + 1])
+    items = rows[:size]
+    next_cursor = items[-1].pk if len(rows) > size else None
+    return KeysetPage(items, items[0].pk if anchor is not None and items else None, next_cursor)

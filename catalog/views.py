@@ -1,47 +1,74 @@
-"""Catalog pages: home, list with search, compound detail, and the friendly 404."""
+"""Catalog pages: home, list with search, compound detail, downloads, and the friendly 404."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from calculator.widget import widget_context
 
 from .exporting import compound_mol as compound_mol_text
 from .exporting import compound_sdf as compound_sdf_text
-from .models import Compound
+from .models import CatalogState, Compound
+from .page_cache import cached_response, page_cache_enabled
+from .selectors import keyset_page
 
 MAX_QUERY_LENGTH = 200
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    compounds = Compound.objects.filter(is_synthetic=False).for_list()[:24]
-    return render(request, "catalog/home.html", {"compounds": compounds})
+    def render_home() -> HttpResponse:
+        compounds = Compound.objects.filter(is_synthetic=False).for_list()[:24]
+        return render(request, "catalog/home.html", {"compounds": compounds})
+
+    if page_cache_enabled():
+        return cached_response(request, f"home:{CatalogState.current()}", render_home)
+    return render_home()
 
 
-@require_GET
+def _cursor(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+@require_safe
 def compound_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if len(query) > MAX_QUERY_LENGTH:
-        return render(
-            request,
-            "catalog/compound_list.html",
-            {"query": query[:MAX_QUERY_LENGTH], "error": f"Search for at most {MAX_QUERY_LENGTH} characters."},
-            status=400,
-        )
+        context = {"query": query[:MAX_QUERY_LENGTH], "error": f"Search for at most {MAX_QUERY_LENGTH} characters."}
+        return render(request, "catalog/compound_list.html", context, status=400)
     if query:
         exact = list(Compound.objects.by_exact_identifier(query)[:2])
         if len(exact) == 1:
             return redirect(exact[0])
-    compounds = Compound.objects.for_list().search(query) if query else Compound.objects.for_list()
-    page = Paginator(compounds, settings.CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "catalog/compound_list.html", {"query": query, "page": page})
+    after, before = _cursor(request, "after"), _cursor(request, "before")
+
+    def render_list() -> HttpResponse:
+        compounds = Compound.objects.for_list()
+        if query:
+            compounds = compounds.search(query)
+        page = keyset_page(compounds, after=after, before=before, size=settings.CATALOG_PAGE_SIZE)
+        return render(request, "catalog/compound_list.html", {"query": query, "page": page})
+
+    if page_cache_enabled() and not query and after is None and before is None:
+        return cached_response(request, f"list:{CatalogState.current()}", render_list)
+    return render_list()
 
 
-@require_GET
+@require_safe
 def compound_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # The bare page (no calculator inputs in the query string) is served from the cache, keyed by the
+    # compound's revision: one indexed lookup decides whether the cached copy is still the truth.
+    if page_cache_enabled() and not request.GET:
+        key = Compound.objects.filter(slug=slug).values_list("pk", "revision").first()
+        if key is None:
+            raise Http404("No compound with that address.")
+        return cached_response(request, f"compound:{key[0]}:{key[1]}", lambda: _render_compound(request, slug))
+    return _render_compound(request, slug)
+
+
+def _render_compound(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         compound = Compound.objects.for_page().get(slug=slug)
     except Compound.DoesNotExist:
@@ -67,7 +94,7 @@ def _download(content: str, *, content_type: str, filename: str) -> HttpResponse
     return response
 
 
-@require_GET
+@require_safe
 def compound_structure_svg(request: HttpRequest, slug: str) -> HttpResponse:
     """The stored depiction as a standalone SVG (the page inlines the same drawing)."""
     compound = _compound_with_structure(slug)
@@ -76,13 +103,13 @@ def compound_structure_svg(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def compound_mol(request: HttpRequest, slug: str) -> HttpResponse:
     compound = _compound_with_structure(slug)
     return _download(compound_mol_text(compound), content_type="chemical/x-mdl-molfile", filename=f"{slug}.mol")
 
 
-@require_GET
+@require_safe
 def compound_sdf(request: HttpRequest, slug: str) -> HttpResponse:
     compound = _compound_with_structure(slug)
     return _download(compound_sdf_text(compound), content_type="chemical/x-mdl-sdfile", filename=f"{slug}.sdf")

@@ -21,6 +21,14 @@ def demo_entries() -> dict[str, dict]:
     return {entry["catalog_number"]: entry for entry in data["compounds"]}
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a page cached by one test must not answer another."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo_catalog(db):
     call_command("load_demo_catalog", verbosity=0)

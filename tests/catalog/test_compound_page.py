@@ -134,8 +134,13 @@ def test_unknown_slug_is_a_friendly_404(client, db):
     assert (response.status_code, "We could not find that page" in response.text) == (404, True)
 
 
+@pytest.fixture
+def no_page_cache(settings):
+    settings.CATALOG_PAGE_CACHE_SECONDS = 0
+
+
 @pytest.mark.parametrize("rows", [1, 12])
-def test_query_count_does_not_grow_with_rows(client, db, django_assert_num_queries, rows):
+def test_query_count_does_not_grow_with_rows(client, db, no_page_cache, django_assert_num_queries, rows):
     compound = make_compound()
     add_rows(compound, rows)
     # 1 compound + 9 prefetches (synonyms, descriptions, PK, tables, rows, sections, refs, related x2)
@@ -162,7 +167,7 @@ def test_calculation_with_bad_input_is_a_400_with_the_page(client, demo_catalog)
     assert (response.status_code, heading) == (400, "Milnacipran")
 
 
-def test_melting_point_of_another_form_costs_no_extra_query(client, db, django_assert_num_queries):
+def test_melting_point_of_another_form_costs_no_extra_query(client, db, no_page_cache, django_assert_num_queries):
     salt = make_compound(name="Salt")
     compound = make_compound(melting_point_celsius=179, melting_point_form=salt)
     add_rows(compound, 1)

@@ -31,23 +31,55 @@ def test_list_shows_all_compounds_in_name_order(client, catalog):
     assert listed_names(client.get("/compounds/")) == ["Duloxetine", "Levomilnacipran", "Milnacipran"]
 
 
-def test_list_paginates(client, db, settings):
+def test_list_shows_a_count_when_everything_fits_on_one_page(client, catalog):
+    assert "3 compounds." in client.get("/compounds/").text
+
+
+def test_list_pages_by_seeking_after_the_last_compound(client, db, settings):
     settings.CATALOG_PAGE_SIZE = 2
-    for n in range(5):
-        make_compound(name=f"Compound {n}")
-    response = client.get("/compounds/?page=3")
-    assert (listed_names(response), "Page 3 of 3" in response.text) == (["Compound 4"], True)
+    compounds = [make_compound(name=f"Compound {n}") for n in range(5)]
+    response = client.get("/compounds/", {"after": compounds[3].pk})
+    assert listed_names(response) == ["Compound 4"]
 
 
-def test_out_of_range_page_shows_the_last_page(client, db, settings):
+def test_next_link_carries_the_last_compound_as_cursor(client, db, settings):
     settings.CATALOG_PAGE_SIZE = 2
-    for n in range(3):
-        make_compound(name=f"Compound {n}")
-    assert listed_names(client.get("/compounds/?page=99")) == ["Compound 2"]
+    compounds = [make_compound(name=f"Compound {n}") for n in range(3)]
+    soup = BeautifulSoup(client.get("/compounds/").content, "html.parser")
+    assert (soup.select_one("a[rel=next]")["href"], soup.select_one("a[rel=prev]")) == (
+        f"?after={compounds[1].pk}",
+        None,
+    )
 
 
-def test_non_numeric_page_shows_the_first_page(client, catalog):
-    assert client.get("/compounds/?page=abc").status_code == 200
+def test_previous_link_goes_back_to_the_page_before(client, db, settings):
+    settings.CATALOG_PAGE_SIZE = 2
+    compounds = [make_compound(name=f"Compound {n}") for n in range(5)]
+    second_page = BeautifulSoup(client.get("/compounds/", {"after": compounds[1].pk}).content, "html.parser")
+    back = client.get("/compounds/" + second_page.select_one("a[rel=prev]")["href"])
+    assert listed_names(back) == ["Compound 0", "Compound 1"]
+
+
+def test_same_names_are_ordered_by_id_across_pages(client, db, settings):
+    settings.CATALOG_PAGE_SIZE = 1
+    first, second = make_compound(name="Twin"), make_compound(name="Twin")
+    page = client.get("/compounds/", {"after": first.pk})
+    assert [a["href"] for a in BeautifulSoup(page.content, "html.parser").select(".compound-card > a")] == [
+        second.get_absolute_url()
+    ]
+
+
+@pytest.mark.parametrize("cursor", ["abc", "-1", "99999999", "1" * 40])
+def test_unknown_or_malformed_cursor_shows_the_first_page(client, catalog, cursor):
+    response = client.get("/compounds/", {"after": cursor})
+    assert (response.status_code, listed_names(response)[0]) == (200, "Duloxetine")
+
+
+def test_seeking_costs_the_same_queries_deep_in_the_list(client, db, settings, django_assert_num_queries):
+    settings.CATALOG_PAGE_SIZE = 2
+    compounds = [make_compound(name=f"Compound {n:03d}") for n in range(40)]
+    with django_assert_num_queries(2):  # the anchor row, then the page
+        client.get("/compounds/", {"after": compounds[37].pk})
 
 
 def test_search_by_name_part_is_case_insensitive(client, catalog):
@@ -73,10 +105,10 @@ def test_search_without_hits_says_so(client, catalog):
 
 def test_search_pagination_links_keep_the_query(client, db, settings):
     settings.CATALOG_PAGE_SIZE = 1
-    make_compound(name="Alpha one")
+    first = make_compound(name="Alpha one")
     make_compound(name="Alpha two")
     soup = BeautifulSoup(client.get("/compounds/?q=alpha").content, "html.parser")
-    assert soup.select_one("a[rel=next]")["href"] == "?q=alpha&page=2"
+    assert soup.select_one("a[rel=next]")["href"] == f"?q=alpha&after={first.pk}"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,89 @@
+"""Compound pages and the list's first page come from the cache until something they show changes."""
+
+import pytest
+from django.core.management import call_command
+
+from catalog.models import Synonym
+from tests.factories import make_compound
+
+
+@pytest.fixture
+def compound(db):
+    return make_compound(name="Milnacipran", slug="milnacipran")
+
+
+def test_second_request_is_served_from_the_cache(client, compound):
+    client.get("/compounds/milnacipran/")
+    assert client.get("/compounds/milnacipran/")["X-Page-Cache"] == "hit"
+
+
+def test_a_cached_page_costs_one_query(client, compound, django_assert_num_queries):
+    client.get("/compounds/milnacipran/")
+    with django_assert_num_queries(1):
+        client.get("/compounds/milnacipran/")
+
+
+def test_cached_page_is_the_same_page(client, compound):
+    first = client.get("/compounds/milnacipran/").content
+    assert client.get("/compounds/milnacipran/").content == first
+
+
+def test_editing_the_compound_shows_on_the_next_request(client, compound):
+    client.get("/compounds/milnacipran/")
+    compound.iupac_name = "a new IUPAC name"
+    compound.save()
+    response = client.get("/compounds/milnacipran/")
+    assert (response["X-Page-Cache"], "a new IUPAC name" in response.text) == ("miss", True)
+
+
+def test_a_new_synonym_shows_on_the_next_request(client, compound):
+    client.get("/compounds/milnacipran/")
+    Synonym.objects.create(compound=compound, name="F 2207")
+    assert "F 2207" in client.get("/compounds/milnacipran/").text
+
+
+def test_renaming_a_salt_form_shows_on_the_free_base_page(client, compound):
+    salt = make_compound(name="Milnacipran Hydrochloride")
+    compound.related_forms.create(related=salt, relation="salt_form")
+    client.get("/compounds/milnacipran/")
+    salt.name = "Milnacipran HCl"
+    salt.save()
+    assert "Milnacipran HCl" in client.get("/compounds/milnacipran/").text
+
+
+def test_pages_with_calculator_inputs_are_not_cached(client, compound):
+    client.get("/compounds/milnacipran/?solve=mass")
+    assert "X-Page-Cache" not in client.get("/compounds/milnacipran/?solve=mass")
+
+
+def test_cache_key_includes_the_host(client, compound, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    client.get("/compounds/milnacipran/")
+    response = client.get("/compounds/milnacipran/", HTTP_HOST="other.example")
+    assert (response["X-Page-Cache"], "http://other.example/compounds/milnacipran/" in response.text) == (
+        "miss",
+        True,
+    )
+
+
+def test_unknown_compound_is_404_without_caching(client, db):
+    assert client.get("/compounds/nothing-here/").status_code == 404
+
+
+def test_list_first_page_is_cached_until_a_compound_changes(client, compound):
+    client.get("/compounds/")
+    cached = client.get("/compounds/")["X-Page-Cache"]
+    make_compound(name="Duloxetine")
+    response = client.get("/compounds/")
+    assert (cached, response["X-Page-Cache"], "Duloxetine" in response.text) == ("hit", "miss", True)
+
+
+def test_search_results_are_not_cached(client, compound):
+    client.get("/compounds/?q=milna")
+    assert "X-Page-Cache" not in client.get("/compounds/?q=milna")
+
+
+def test_reloading_the_demo_catalog_invalidates_its_pages(client, demo_catalog):
+    client.get("/compounds/milnacipran/")
+    call_command("load_demo_catalog", verbosity=0)
+    assert client.get("/compounds/milnacipran/")["X-Page-Cache"] == "miss"
