@@ -83,9 +83,45 @@ class CompoundAdminForm(forms.ModelForm):
         help_text="Tick to save values that disagree with the structure, and say why below.",
     )
 
+    # The revision the editor's form was drawn from. If the compound (or anything on its page) has
+    # been saved since, this save would silently undo the other person's edit: refuse it instead.
+    seen_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Compound
         fields = ["disagreement_reason"]  # the admin's fieldsets decide the rest
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # From the database, not the instance: when reverting, the instance is a historical copy.
+            current = Compound.objects.filter(pk=self.instance.pk).values_list("revision", flat=True).first()
+            self.fields["seen_revision"].required = True
+            self.fields["seen_revision"].initial = current
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("seen_revision") is not None:
+            self._refuse_if_changed_since(cleaned["seen_revision"])
+        return cleaned
+
+    def _refuse_if_changed_since(self, seen: int) -> None:
+        # The admin saves inside a transaction; the row lock (SQLite: the IMMEDIATE write lock) holds
+        # until this save commits, so nobody can slip in between the check and the save.
+        current = (
+            Compound.objects.select_for_update().filter(pk=self.instance.pk).values_list("revision", flat=True).first()
+        )
+        if current is None or current == seen:
+            return
+        latest = self.instance.history.select_related("history_user").first()
+        who = f" by {latest.history_user}" if latest and latest.history_user else ""
+        when = f" at {latest.history_date:%Y-%m-%d %H:%M} UTC" if latest else ""
+        raise forms.ValidationError(
+            f"This compound was changed{who}{when} while you were editing it, so your changes have not been "
+            "saved (saving them would undo that change). Open the compound again to see the current values, "
+            "then make your changes again.",
+            code="edit_conflict",
+        )
 
     def _post_clean(self) -> None:
         # After the model's own validation the instance holds the submitted values: compute what the
@@ -155,7 +191,7 @@ class CompoundAdmin(ImportExportMixin, SimpleHistoryAdmin):
     readonly_fields = ["created_at", "updated_at", "structure_drawing", "structure_checks", "confirmed_disagreements"]
     autocomplete_fields = ["melting_point_form"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "catalog_number", "research_use_notice", "is_synthetic"]}),
+        (None, {"fields": ["name", "slug", "catalog_number", "research_use_notice", "is_synthetic", "seen_revision"]}),
         (
             "Identifiers and properties",
             {

@@ -177,3 +177,34 @@ def test_changelist_search_finds_by_cas(staff_client, compound):
     make_compound(name="Other")
     response = staff_client.get("/admin/catalog/compound/", {"q": "96847-55-1"})
     assert "1 result" in response.text
+
+
+def test_second_of_two_concurrent_edits_is_refused_with_a_clear_message(staff_client, compound, django_user_model):
+    other = django_user_model.objects.create_superuser("colleague", "c@example.com", "another-long-password")
+    colleague = type(staff_client)()
+    colleague.force_login(other)
+    mine = form_data(staff_client.get(change_url(compound)))
+    theirs = form_data(colleague.get(change_url(compound)))
+    theirs["iupac_name"] = "their IUPAC name"
+    colleague.post(change_url(compound), theirs)
+    mine["name"] = "My new name"
+    response = staff_client.post(change_url(compound), mine)
+    compound.refresh_from_db()
+    assert (response.status_code, compound.name, compound.iupac_name) == (200, "Milnacipran", "their IUPAC name")
+    assert errors(response)[0].startswith("This compound was changed by colleague at ")
+
+
+def test_an_edit_of_a_child_row_also_counts_as_a_change_since(staff_client, compound):
+    mine = form_data(staff_client.get(change_url(compound)))
+    compound.synonyms.create(name="Added meanwhile")
+    mine["name"] = "My new name"
+    response = staff_client.post(change_url(compound), mine)
+    assert (response.status_code, Compound.objects.get(pk=compound.pk).name) == (200, "Milnacipran")
+
+
+def test_saving_twice_in_a_row_from_fresh_forms_works(staff_client, compound):
+    for name in ("First", "Second"):
+        data = form_data(staff_client.get(change_url(compound)))
+        data["name"] = name
+        staff_client.post(change_url(compound), data)
+    assert Compound.objects.get(pk=compound.pk).name == "Second"
