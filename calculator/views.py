@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
@@ -29,6 +30,10 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+# The same URL answers htmx with a fragment and everyone else with a page: caches must keep them apart.
+HTMX_VARY = ("HX-Request", "HX-History-Restore-Request")
+
+
 def _wants_partial(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
@@ -46,11 +51,14 @@ def widget_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     except Compound.DoesNotExist:
         raise Http404("No compound with that address.") from None
     if not _wants_partial(request):
-        return HttpResponseRedirect(_compound_url(compound, request))
-    context = {"compound": compound, "calculator": widget_context(request, compound)}
-    # 200 even for bad input: htmx swaps only successful responses, and the errors are the content.
-    response = render(request, "calculator/widget.html#htmx-result", context)
-    return push_url(response, _compound_url(compound, request))
+        response = HttpResponseRedirect(_compound_url(compound, request))
+    else:
+        context = {"compound": compound, "calculator": widget_context(request, compound)}
+        # 200 even for bad input: htmx swaps only successful responses, and the errors are the content.
+        partial = render(request, "calculator/widget.html#htmx-result", context)
+        response = push_url(partial, _compound_url(compound, request))
+    patch_vary_headers(response, HTMX_VARY)
+    return response
 
 
 # Standalone pages -----------------------------------------------------------------------------------
@@ -89,9 +97,12 @@ def _page_context(form, labels: dict[str, str], prefix: str) -> dict:
 
 def _render_page(request: HtmxHttpRequest, template: str, context: dict) -> HttpResponse:
     if _wants_partial(request):
-        return render(request, f"{template}#htmx-result", context)
-    status = 400 if context["form"].is_bound and not context["answer"] else 200
-    return render(request, template, context, status=status)
+        response = render(request, f"{template}#htmx-result", context)
+    else:
+        status = 400 if context["form"].is_bound and not context["answer"] else 200
+        response = render(request, template, context, status=status)
+    patch_vary_headers(response, HTMX_VARY)
+    return response
 
 
 @require_GET
