@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -258,3 +259,69 @@ def form_data(html: bytes, form_id: str | None = None) -> dict:
 def errors(html: bytes) -> list[str]:
     soup = BeautifulSoup(html.decode("utf-8"), "html.parser")
     return [li.get_text(strip=True) for li in soup.select(".errorlist li")]
+
+
+@dataclass
+class Sample:
+    path: str
+    started: float  # time.monotonic() when the request was sent
+    elapsed: float
+    status: int | None  # None: no HTTP answer at all (refused, reset, timed out)
+    headers: dict
+    body: bytes
+    error: str = ""
+
+    @property
+    def ended(self) -> float:
+        return self.started + self.elapsed
+
+
+class Traffic:
+    """Threads that GET the given paths round-robin until stopped, recording every answer."""
+
+    def __init__(self, base: str, paths: list[str], threads: int = 4, timeout: float = 10) -> None:
+        self.base, self.paths, self.timeout = base, paths, timeout
+        self.samples: list[Sample] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(threads)]
+
+    def __enter__(self) -> Traffic:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=self.timeout + 5)
+
+    def _run(self, offset: int) -> None:
+        browser = Browser(self.base, timeout=self.timeout)
+        i = offset
+        while not self._stop.is_set():
+            path = self.paths[i % len(self.paths)]
+            i += 1
+            started = time.monotonic()
+            try:
+                answer = browser.get(path)
+                sample = Sample(path, started, time.monotonic() - started, answer.status, answer.headers, answer.body)
+            except OSError as error:
+                sample = Sample(path, started, time.monotonic() - started, None, {}, b"", repr(error))
+            with self._lock:
+                self.samples.append(sample)
+
+    def between(self, start: float, end: float) -> list[Sample]:
+        with self._lock:
+            return [s for s in self.samples if start <= s.started and s.ended <= end]
+
+    def wait_until(self, condition, timeout: float) -> float | None:
+        """Seconds until condition(samples so far) holds, or None after timeout."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            with self._lock:
+                samples = list(self.samples)
+            if condition(samples):
+                return time.monotonic() - started
+            time.sleep(0.05)
+        return None

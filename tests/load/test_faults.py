@@ -1,0 +1,252 @@
+"""Faults under load: the database or the cache goes away, and staff write while visitors read.
+
+- PostgreSQL stopped under load (a throwaway cluster of this test's own): every request still answers
+  within 5 s, the pages that need the database with the friendly 503, never a 500 or a hang; when
+  PostgreSQL is back the same gunicorn serves 200s again by itself.
+- Redis stopped (a redis-server of this test's own): pages keep being served (the cache is bypassed),
+  /healthz says 503 "cache unavailable" for the load balancer, and both come back with Redis.
+- SQLite with concurrent admin writes and page reads: no "database is locked" anywhere, no lost edit.
+
+Each part skips when its tool is missing (PostgreSQL server binaries, redis-server), and fails
+instead under REQUIRE_BROWSER_TESTS=1 (CI).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.load.support import (
+    Browser,
+    Sample,
+    Traffic,
+    create_superuser,
+    errors,
+    postgres_tools_missing,
+    redis_ping,
+    require,
+    start_redis,
+    throwaway_postgres,
+)
+from tests.prodserver import free_port, production_env, production_server
+
+ANSWER_WITHIN = 5.0  # seconds: a visitor (or a load balancer) never waits longer than this
+DB_PAGES = ["/compounds/milnacipran/", "/compounds/", "/compounds/?q=milna", "/compounds/duloxetine/", "/healthz"]
+FRIENDLY_503 = b"Back in a moment"
+
+
+def describe(samples: list[Sample]) -> str:
+    return "; ".join(f"{s.path} {s.status or s.error} in {s.elapsed:.2f}s" for s in samples[:10])
+
+
+@pytest.fixture
+def workdir():
+    path = Path(tempfile.mkdtemp(prefix="faults-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def server_log(workdir: Path) -> str:
+    return (workdir / "gunicorn.log").read_text(errors="replace")
+
+
+# PostgreSQL stopped under load ------------------------------------------------------------------------
+
+
+def test_postgres_outage_answers_503_fast_and_recovers_without_a_restart(workdir):
+    missing = postgres_tools_missing()
+    require(missing is None, missing or "")
+    with (
+        throwaway_postgres() as cluster,
+        production_server(
+            workdir, workers=2, DATABASE_URL=cluster.url, DJANGO_REQUEST_LOG="false", log_path=workdir / "gunicorn.log"
+        ) as base,
+        Traffic(base, DB_PAGES, threads=4) as traffic,
+    ):
+        time.sleep(1.5)
+        stopping = time.monotonic()
+        cluster.stop("fast")
+        down = time.monotonic()
+        time_to_503 = traffic.wait_until(lambda ss: any(s.status == 503 and s.started >= down for s in ss), 10)
+        time.sleep(3)
+        restarting = time.monotonic()
+        cluster.start()
+        up = time.monotonic()
+
+        def recovered(samples: list[Sample]) -> bool:
+            # Every page answered 200 at least twice since PostgreSQL accepted connections again.
+            fresh = [s for s in samples if s.started >= up and s.status == 200]
+            return all(sum(s.path == p for s in fresh) >= 2 for p in DB_PAGES)
+
+        time_to_recover = traffic.wait_until(recovered, 15)
+        settled = time.monotonic()
+        time.sleep(1.5)
+        end = time.monotonic()
+    samples = traffic.samples
+    log = server_log(workdir)
+    print(
+        f"\nPostgreSQL outage: {len(samples)} requests, {sum(s.status == 503 for s in samples)} answered 503, "
+        f"stop took {down - stopping:.2f}s, first 503 {time_to_503}s after the stop, "
+        f"start took {up - restarting:.2f}s, all pages 200 again {time_to_recover}s after PostgreSQL was up"
+    )
+
+    no_answer = [s for s in samples if s.status is None]
+    slow = [s for s in samples if s.elapsed > ANSWER_WITHIN]
+    assert (no_answer, slow) == ([], []), describe(no_answer + slow)
+    assert sorted({s.status for s in samples}) == [200, 503]
+    before = traffic.between(0, stopping)
+    assert {s.status for s in before} == {200}, describe(before)
+    outage = traffic.between(down, restarting)
+    assert outage and {s.status for s in outage} == {503}, describe([s for s in outage if s.status != 503])
+    pages = [s for s in outage if s.path != "/healthz"]
+    assert all(FRIENDLY_503 in s.body and s.headers.get("Retry-After") == "5" for s in pages)
+    health = [json.loads(s.body) for s in outage if s.path == "/healthz"]
+    assert health and all(h["database"] == "unavailable" for h in health)
+    assert time_to_503 is not None and time_to_503 < ANSWER_WITHIN
+    assert time_to_recover is not None and time_to_recover < 10
+    after = traffic.between(settled, end)
+    assert after and {s.status for s in after} == {200}, describe([s for s in after if s.status != 200])
+    # Nothing hung or died: no worker was killed for a timeout or booted again (the same two served it all).
+    assert ("WORKER TIMEOUT" in log, log.count("Booting worker")) == (False, 2)
+
+
+# Redis stopped ----------------------------------------------------------------------------------------
+
+
+def test_redis_outage_bypasses_the_cache_and_healthz_tells_the_load_balancer(workdir):
+    require(bool(shutil.which("redis-server") and shutil.which("redis-cli")), "redis-server or redis-cli not found")
+    port = free_port()
+    redis = start_redis(port)
+    try:
+        with production_server(
+            workdir, workers=2, REDIS_URL=f"redis://127.0.0.1:{port}/0", log_path=workdir / "gunicorn.log"
+        ) as base:
+            browser = Browser(base, timeout=10)
+            pages = ["/compounds/milnacipran/", "/compounds/", "/compounds/duloxetine/", "/"]
+            for path in pages * 3:  # warm both workers' view of the cache
+                assert browser.get(path).status == 200
+            healthy = browser.get("/healthz")
+            assert (healthy.status, json.loads(healthy.body)) == (200, {"database": "ok", "cache": "ok"})
+
+            redis.kill()
+            redis.wait(timeout=10)
+            assert not redis_ping(port)
+            with Traffic(base, pages, threads=3) as traffic:
+                time.sleep(3)
+            down = browser.get("/healthz")
+
+            redis = start_redis(port)
+            back_after = _wait_for(lambda: browser.get("/healthz").status == 200, timeout=10)
+            # Each worker skips Redis for 5 s after a failure (ops/cache.py), then uses it again.
+            cached_again = _wait_for(lambda: _page_is_cached(browser, "/compounds/milnacipran/"), timeout=15)
+    finally:
+        redis.kill()
+        redis.wait(timeout=10)
+    samples = traffic.samples
+    log = server_log(workdir)
+    print(
+        f"\nRedis outage: {len(samples)} requests while Redis was down, statuses "
+        f"{sorted({s.status for s in samples}, key=str)}, slowest {max(s.elapsed for s in samples):.2f}s; "
+        f"/healthz 200 again {back_after}s after Redis restarted, pages cached again after {cached_again}s"
+    )
+
+    assert samples and {s.status for s in samples} == {200}, describe([s for s in samples if s.status != 200])
+    assert all(b"Milnacipran" in s.body for s in samples if s.path == "/compounds/milnacipran/")
+    assert max(s.elapsed for s in samples) < 2.0  # bypassed, not waited for at each request
+    assert (down.status, json.loads(down.body)) == (503, {"database": "ok", "cache": "unavailable"})
+    assert "cache unavailable" in log and "Traceback" not in log
+    assert back_after is not None
+    assert cached_again is not None
+
+
+def _wait_for(condition, timeout: float) -> float | None:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if condition():
+            return round(time.monotonic() - started, 2)
+        time.sleep(0.2)
+    return None
+
+
+def _page_is_cached(browser: Browser, path: str) -> bool:
+    header = browser.get(path).headers.get("X-Page-Cache")
+    return header is None or header == "hit"  # no header: the page cache is not wired (nothing to check)
+
+
+# SQLite: concurrent admin writes and page reads -------------------------------------------------------
+
+WRITERS = ["Milnacipran", "Duloxetine", "Venlafaxine", "Fluoxetine"]
+ROUNDS = 2
+FIELDS = ["mechanism_of_action", "research_use_notice", "pharmacokinetics_summary"]
+SHOWN = FIELDS[:2]  # the page shows the PK summary only beside PK parameters, which not all have
+
+
+def test_sqlite_concurrent_admin_writes_and_reads_lose_nothing_and_never_lock(workdir):
+    log_path = workdir / "gunicorn.log"
+    with production_server(workdir, workers=3, log_path=log_path) as base:
+        create_superuser(production_env(workdir))
+        staff = Browser(base)
+        staff.login()
+        ids = staff.compound_ids()
+        reads = ["/compounds/milnacipran/", "/compounds/duloxetine/", "/compounds/venlafaxine/"]
+        reads += ["/compounds/fluoxetine/", "/compounds/", "/compounds/?q=ven", "/healthz"]
+        reads += [
+            "/api/calculator/molarity?solve=mass&concentration=10&concentration_unit=mM&volume=1&volume_unit=mL&mw=246.35"
+        ]
+        results: dict[str, list] = {name: [] for name in WRITERS}
+        failures: list[str] = []
+
+        def write(name: str) -> None:
+            try:
+                staff = Browser(base, timeout=30)
+                staff.login()
+                for round_ in range(ROUNDS):
+                    for field in FIELDS:  # the same compound's fields, one save after another
+                        answer = staff.edit_compound(ids[name], {field: f"{name} {field} r{round_}"})
+                        results[name].append((field, answer.status, errors(answer.body), answer.text))
+                    answer = staff.edit_compound(ids[name], {}, synonym=f"{name} synonym r{round_}")
+                    results[name].append(("synonym", answer.status, errors(answer.body), answer.text))
+            except Exception as error:  # reported below, with the thread's name
+                failures.append(f"{name}: {error!r}")
+
+        writers = [threading.Thread(target=write, args=(name,)) for name in WRITERS]
+        started = time.monotonic()
+        with Traffic(base, reads, threads=4, timeout=30) as traffic:
+            for thread in writers:
+                thread.start()
+            for thread in writers:
+                thread.join(timeout=50)
+        took = time.monotonic() - started
+        final_pages = {name: Browser(base).get(f"/compounds/{name.lower()}/").text for name in WRITERS}
+    log = log_path.read_text(errors="replace")
+    saves = [r for rs in results.values() for r in rs]
+    print(
+        f"\nSQLite: {len(saves)} admin saves from {len(WRITERS)} staff and {len(traffic.samples)} page reads "
+        f"in {took:.1f}s; read statuses {sorted({s.status for s in traffic.samples}, key=str)}"
+    )
+
+    assert failures == []
+    assert [(n, f, s, e) for n, rs in results.items() for f, s, e, _ in rs if s != 302] == []
+    assert len(saves) == len(WRITERS) * ROUNDS * (len(FIELDS) + 1)
+    assert {s.status for s in traffic.samples} == {200}, describe([s for s in traffic.samples if s.status != 200])
+    bodies = [s.body for s in traffic.samples] + [text.encode() for *_, text in saves]
+    assert not any(b"database is locked" in body for body in bodies)
+    assert ("database is locked" in log, "Traceback" in log) == (False, False)
+
+    # No lost edit: every compound holds its last value of every field, and both synonyms.
+    with sqlite3.connect(workdir / "db.sqlite3") as db:
+        for name in WRITERS:
+            row = db.execute(f"SELECT id, {', '.join(FIELDS)} FROM catalog_compound WHERE name = ?", (name,)).fetchone()
+            assert list(row[1:]) == [f"{name} {field} r{ROUNDS - 1}" for field in FIELDS]
+            synonyms = {s for (s,) in db.execute("SELECT name FROM catalog_synonym WHERE compound_id = ?", (row[0],))}
+            assert {f"{name} synonym r{r}" for r in range(ROUNDS)} <= synonyms
+    for name, page in final_pages.items():
+        assert all(f"{name} {field} r{ROUNDS - 1}" in page for field in SHOWN)
+        assert f"{name} synonym r{ROUNDS - 1}" in page
