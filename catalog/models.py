@@ -142,7 +142,15 @@ class Compound(models.Model):
             models.CheckConstraint(condition=~Q(slug=""), name="compound_slug_not_empty"),
             models.CheckConstraint(condition=~Q(catalog_number=""), name="compound_catalog_number_not_empty"),
         ]
-        indexes = [models.Index(fields=["cas_number"]), models.Index(fields=["molecular_formula"])]
+        indexes = [
+            models.Index(fields=["cas_number"]),
+            models.Index(fields=["molecular_formula"]),
+            # The list's (name, id) order and its keyset seeks; the home page's real compounds by name.
+            models.Index(fields=["name", "id"], name="compound_name_id"),
+            models.Index(fields=["is_synthetic", "name", "id"], name="compound_synthetic_name_id"),
+        ]
+        # Search indexes that differ per database (trigram on PostgreSQL, NOCASE on SQLite) are
+        # created in migration 0004_search_indexes.
 
     def __str__(self) -> str:
         return f"{self.name} ({self.catalog_number})"

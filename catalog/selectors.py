@@ -35,30 +35,33 @@ class CompoundQuerySet(models.QuerySet):
         return self.only("name", "slug", "catalog_number", "cas_number", "molecular_formula", "molecular_weight")
 
     def search(self, query: str) -> CompoundQuerySet:
-        """Compounds whose name or a synonym contains the query, or whose identifiers match it.
+        """Compounds whose name or a synonym matches the query, or whose identifiers match it.
 
-        Identifiers match exactly (case-insensitively), except an InChIKey, whose first block alone
-        (the skeleton, 14 letters) also matches so that every stereoisomer and salt is found.
+        Names and synonyms match anywhere from three characters on (a trigram index serves that on
+        PostgreSQL), and by prefix below three (where a trigram cannot help). Identifiers match exactly,
+        case-insensitively; an InChIKey's first block alone (the skeleton) finds every stereoisomer and
+        salt. Each branch is its own indexed lookup and their ids are combined with UNION, so no branch
+        forces a scan of the whole table the way one big OR can.
         """
-        from .models import Synonym
+        from .models import Compound, Synonym
 
         query = query.strip()
         if not query:
             return self
-        synonym_hits = Synonym.objects.filter(name__icontains=query).values("compound_id")
-        condition = (
-            Q(name__icontains=query)
-            | Q(pk__in=synonym_hits)
-            | Q(cas_number=query)
-            | Q(catalog_number__iexact=query)
-            | Q(molecular_formula__iexact=query)
-        )
+        name_lookup = "name__icontains" if len(query) >= 3 else "name__istartswith"
+        branches = [
+            Compound.objects.filter(**{name_lookup: query}).values("pk"),
+            Synonym.objects.filter(**{name_lookup: query}).values("compound_id"),
+            Compound.objects.filter(cas_number=query).values("pk"),
+            Compound.objects.filter(catalog_number__iexact=query).values("pk"),
+            Compound.objects.filter(molecular_formula__iexact=query).values("pk"),
+        ]
         upper = query.upper()
         if INCHIKEY_PATTERN.match(upper):
-            condition |= Q(inchikey=upper)
+            branches.append(Compound.objects.filter(inchikey=upper).values("pk"))
         elif re.fullmatch(r"[A-Z]{14}", upper):
-            condition |= Q(inchikey__startswith=upper + "-")
-        return self.filter(condition)
+            branches.append(Compound.objects.filter(inchikey__startswith=upper + "-").values("pk"))
+        return self.filter(pk__in=branches[0].union(*branches[1:]))
 
     def by_exact_identifier(self, query: str) -> CompoundQuerySet:
         """Compounds that a CAS number, catalog number or InChIKey names exactly (for a direct jump)."""

@@ -147,3 +147,23 @@ def test_home_leaves_out_synthetic_compounds(client, db):
     make_compound(name="Real one")
     make_compound(name="SYN-000001", is_synthetic=True)
     assert listed_names(client.get("/")) == ["Real one"]
+
+
+def test_a_short_query_matches_names_by_prefix_only(client, catalog):
+    assert listed_names(client.get("/compounds/?q=mi")) == ["Milnacipran"]
+
+
+def test_search_indexes_exist_for_this_database(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        names = {
+            name
+            for table in ("catalog_compound", "catalog_synonym")
+            for name in connection.introspection.get_constraints(cursor, table)
+        }
+    expected = {
+        "postgresql": {"compound_name_upper_trgm", "synonym_name_upper_trgm", "compound_catalog_number_upper"},
+        "sqlite": {"compound_name_nocase", "synonym_name_nocase", "compound_catalog_number_nocase"},
+    }[connection.vendor]
+    assert expected <= names
