@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv node-tools migrate demo lint format serve clean
+.PHONY: run test venv node-tools migrate demo lint format serve bench clean
 WEB_CONCURRENCY ?= 2
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -55,6 +55,12 @@ serve: venv
 	$(BIN)/python manage.py migrate --noinput -v0 && \
 	$(BIN)/python manage.py load_demo_catalog && \
 	exec $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile -
+
+# HTTP benchmark (wrk, Debian package): production server on SQLite and PostgreSQL + Redis, ratios to a
+# static file; writes bench/results/http-DATE.{json,md}. Takes about 3 minutes.
+bench: venv
+	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/http_bench.py
 
 lint: venv
 	$(BIN)/ruff check --fix .

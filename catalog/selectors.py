@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Prefetch, Q
 
 from .validators import CAS_PATTERN, INCHIKEY_PATTERN
@@ -110,3 +110,16 @@ def keyset_page(queryset: CompoundQuerySet, *, after: int | None, before: int | 
     items = rows[:size]
     next_cursor = items[-1].pk if len(rows) > size else None
     return KeysetPage(items, items[0].pk if anchor is not None and items else None, next_cursor)
+
+
+def compound_revision(slug: str) -> tuple[int, int] | None:
+    """(pk, revision) of the compound with this slug: the key of its cached page.
+
+    Plain SQL on purpose: this runs on every cached page view, and building the ORM query costs
+    several times more than the indexed lookup itself.
+    """
+    from .models import Compound
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, revision FROM {Compound._meta.db_table} WHERE slug = %s", [slug])
+        return cursor.fetchone()

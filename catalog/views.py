@@ -11,7 +11,7 @@ from .exporting import compound_mol as compound_mol_text
 from .exporting import compound_sdf as compound_sdf_text
 from .models import CatalogState, Compound
 from .page_cache import cached_response, page_cache_enabled
-from .selectors import keyset_page
+from .selectors import compound_revision, keyset_page
 
 MAX_QUERY_LENGTH = 200
 
@@ -61,7 +61,7 @@ def compound_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The bare page (no calculator inputs in the query string) is served from the cache, keyed by the
     # compound's revision: one indexed lookup decides whether the cached copy is still the truth.
     if page_cache_enabled() and not request.GET:
-        key = Compound.objects.filter(slug=slug).values_list("pk", "revision").first()
+        key = compound_revision(slug)
         if key is None:
             raise Http404("No compound with that address.")
         return cached_response(request, f"compound:{key[0]}:{key[1]}", lambda: _render_compound(request, slug))
