@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +18,7 @@ from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
 from catalog.models import Compound
+from catalog.selectors import compound_revision
 
 from .answers import Answer, stock_table_display
 from .forms import ApiMolarityForm, DilutionForm, StandaloneMolarityForm
@@ -43,13 +46,27 @@ def _compound_url(compound: Compound, request: HttpRequest) -> str:
     return f"{compound.get_absolute_url()}{'?' + query if query else ''}#calculator"
 
 
+def _widget_compound(slug: str) -> Compound:
+    """The compound and its salt forms, from the cache while its revision stands (one indexed lookup)."""
+    key = compound_revision(slug)
+    if key is None:
+        raise Http404("No compound with that address.")
+    cache_key = f"widget-compound:{key[0]}:{key[1]}"
+    compound = cache.get(cache_key)
+    if compound is None:
+        try:
+            compound = compound_for_widget(slug)
+        except Compound.DoesNotExist:
+            raise Http404("No compound with that address.") from None
+        if settings.CATALOG_PAGE_CACHE_SECONDS:
+            cache.set(cache_key, compound, settings.CATALOG_PAGE_CACHE_SECONDS)
+    return compound
+
+
 @require_GET
 def widget_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The widget's result for htmx; anyone else is sent to the compound page with the same query."""
-    try:
-        compound = compound_for_widget(slug)
-    except Compound.DoesNotExist:
-        raise Http404("No compound with that address.") from None
+    compound = _widget_compound(slug)
     if not _wants_partial(request):
         response = HttpResponseRedirect(_compound_url(compound, request))
     else:

@@ -213,3 +213,22 @@ def test_dilution_page_htmx_partial(client, db):
     response = client.get(f"/calculator/dilution/?{query}", headers=HTMX)
     assert "<html" not in response.content.decode()
     assert soup(response).find(class_="calc-answer") is not None
+
+
+def test_widget_partial_reads_the_compound_from_the_cache_after_the_first_time(client, db, django_assert_num_queries):
+    make_compound(slug="milnacipran")
+    url = "/calculator/widget/milnacipran/?solve=mass&concentration=10&concentration_unit=mM&volume=1&volume_unit=mL"
+    client.get(url, HTTP_HX_REQUEST="true")
+    with django_assert_num_queries(1):  # the revision lookup only
+        response = client.get(url, HTTP_HX_REQUEST="true")
+    assert "Weigh 2.464 mg" in response.text
+
+
+def test_widget_partial_sees_a_new_salt_form_at_once(client, db):
+    compound = make_compound(slug="milnacipran")
+    query = "solve=mass&concentration=10&concentration_unit=mM&volume=1&volume_unit=mL"
+    client.get(f"/calculator/widget/milnacipran/?{query}", HTTP_HX_REQUEST="true")
+    salt = make_compound(name="The Hydrochloride", slug="the-hydrochloride", molecular_weight=Decimal("282.815"))
+    RelatedForm.objects.create(compound=compound, related=salt, relation="salt_form")
+    response = client.get(f"/calculator/widget/milnacipran/?{query}&vial=the-hydrochloride", HTTP_HX_REQUEST="true")
+    assert "282.815 g/mol (The Hydrochloride)" in response.text
