@@ -3,37 +3,10 @@
 from decimal import Decimal
 
 import pytest
-from bs4 import BeautifulSoup
 
 from catalog.models import Compound
 from tests.factories import make_compound
-
-
-def form_data(response) -> dict:
-    """The values a browser would submit for the admin form on this page (inline management forms too)."""
-    soup = BeautifulSoup(response.content, "html.parser")
-    form = soup.find("form", id=lambda v: v and v.endswith("_form"))
-    data = {}
-    for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
-        if not name or field.get("type") in {"submit", "button", "file"}:
-            continue
-        if field.get("type") == "checkbox":
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        elif field.name == "textarea":
-            data[name] = field.get_text()
-        elif field.name == "select":
-            chosen = field.find("option", selected=True)
-            data[name] = chosen["value"] if chosen else ""
-        else:
-            data[name] = field.get("value", "")
-    return data
-
-
-def errors(response) -> list[str]:
-    soup = BeautifulSoup(response.content, "html.parser")
-    return [li.get_text(strip=True) for li in soup.select(".errorlist li")]
+from tests.html_forms import form_data, form_errors
 
 
 @pytest.fixture
@@ -98,7 +71,7 @@ def test_invalid_values_are_refused_with_a_clear_message(staff_client, compound,
     data = form_data(staff_client.get(change_url(compound)))
     data[field] = value
     response = staff_client.post(change_url(compound), data)
-    assert (response.status_code, any(e.startswith(message) for e in errors(response))) == (200, True)
+    assert (response.status_code, any(e.startswith(message) for e in form_errors(response))) == (200, True)
 
 
 def test_refused_edit_saves_nothing(staff_client, compound):
@@ -114,7 +87,7 @@ def test_duplicate_catalog_number_is_refused(staff_client, compound):
     data = form_data(staff_client.get(change_url(other)))
     data["catalog_number"] = "VC0006221"
     response = staff_client.post(change_url(other), data)
-    assert errors(response) == ["Compound with this Catalog number already exists."]
+    assert form_errors(response) == ["Compound with this Catalog number already exists."]
 
 
 def test_duplicate_slug_is_refused(staff_client, compound):
@@ -122,7 +95,7 @@ def test_duplicate_slug_is_refused(staff_client, compound):
     data = form_data(staff_client.get(change_url(other)))
     data["slug"] = "milnacipran"
     response = staff_client.post(change_url(other), data)
-    assert errors(response) == ["Compound with this Slug already exists."]
+    assert form_errors(response) == ["Compound with this Slug already exists."]
 
 
 def test_invalid_trial_row_is_refused(staff_client, compound):
@@ -142,7 +115,7 @@ def test_invalid_trial_row_is_refused(staff_client, compound):
         }
     )
     response = staff_client.post(url, data)
-    assert (response.status_code, table.rows.count(), errors(response)) == (
+    assert (response.status_code, table.rows.count(), form_errors(response)) == (
         200,
         0,
         ["Composite responders must be a percentage from 0 to 100."],
@@ -191,7 +164,7 @@ def test_second_of_two_concurrent_edits_is_refused_with_a_clear_message(staff_cl
     response = staff_client.post(change_url(compound), mine)
     compound.refresh_from_db()
     assert (response.status_code, compound.name, compound.iupac_name) == (200, "Milnacipran", "their IUPAC name")
-    assert errors(response)[0].startswith("This compound was changed by colleague at ")
+    assert form_errors(response)[0].startswith("This compound was changed by colleague at ")
 
 
 def test_an_edit_of_a_child_row_also_counts_as_a_change_since(staff_client, compound):

@@ -7,30 +7,9 @@ from bs4 import BeautifulSoup
 
 from catalog.models import Compound
 from tests.factories import make_compound
+from tests.html_forms import form_data
 
 MILNACIPRAN = "CCN(CC)C(=O)[C@@]1(C[C@@H]1CN)C2=CC=CC=C2"
-
-
-def form_data(response) -> dict:
-    """The values a browser would submit for the admin form on this page (inline management forms too)."""
-    soup = BeautifulSoup(response.content, "html.parser")
-    form = soup.find("form", id=lambda v: v and v.endswith("_form"))
-    data = {}
-    for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
-        if not name or field.get("type") in {"submit", "button", "file"}:
-            continue
-        if field.get("type") == "checkbox":
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        elif field.name == "textarea":
-            data[name] = field.get_text()
-        elif field.name == "select":
-            chosen = field.find("option", selected=True)
-            data[name] = chosen["value"] if chosen else ""
-        else:
-            data[name] = field.get("value", "")
-    return data
 
 
 @pytest.fixture
