@@ -149,17 +149,19 @@ class Answer:
 class Browser:
     """A urllib client with a cookie jar that talks to the production server as if through TLS."""
 
-    def __init__(self, base: str, timeout: float = 30) -> None:
+    def __init__(self, base: str, timeout: float = 30, host: str | None = None) -> None:
+        """host: a Host header for every request, as a load balancer in front of several servers sends one."""
         self.base = base
         self.timeout = timeout
+        self.host = host
         self.jar = http.cookiejar.CookieJar(policy=SecureOverHttpPolicy())
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
 
     def request(self, path: str, data: dict | None = None, base: str | None = None) -> Answer:
         base = base or self.base
         url = base + path
-        origin = "https://" + urllib.parse.urlsplit(base).netloc
-        headers = {"X-Forwarded-Proto": "https"}
+        origin = "https://" + (self.host or urllib.parse.urlsplit(base).netloc)
+        headers = {"X-Forwarded-Proto": "https"} | ({"Host": self.host} if self.host else {})
         body = None
         if data is not None:
             # Django checks Origin (or Referer) on "HTTPS" POSTs against the host.
