@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
+from tests import html_forms
 from tests.prodserver import free_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -234,33 +234,12 @@ def create_superuser(env: dict[str, str], username: str = "loadadmin") -> None:
 
 
 def form_data(html: bytes, form_id: str | None = None) -> dict:
-    """What a browser would submit for the form on this page (as tests/catalog/test_admin.py does)."""
-    soup = BeautifulSoup(html.decode("utf-8"), "html.parser")
-    # The admin's change form is "<model>_form"; the login form is named.
-    form = soup.find("form", id=form_id or (lambda v: v and v.endswith("_form")))
-    assert form is not None, "no form on the page"
-    data = {}
-    for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
-        if not name or field.get("type") in {"submit", "button", "file"}:
-            continue
-        if field.get("type") == "checkbox":
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        elif field.name == "textarea":
-            # The browser drops the one newline right after <textarea>; html.parser keeps it.
-            data[name] = field.get_text().removeprefix("\n")
-        elif field.name == "select":
-            chosen = field.find("option", selected=True)
-            data[name] = chosen["value"] if chosen else ""
-        else:
-            data[name] = field.get("value", "")
-    return data
+    """The form as a browser submits it (tests/html_forms.py), read from the page decoded as UTF-8."""
+    return html_forms.form_data(html.decode("utf-8"), form_id)
 
 
 def errors(html: bytes) -> list[str]:
-    soup = BeautifulSoup(html.decode("utf-8"), "html.parser")
-    return [li.get_text(strip=True) for li in soup.select(".errorlist li")]
+    return html_forms.form_errors(html.decode("utf-8"))
 
 
 @dataclass
