@@ -54,7 +54,7 @@ serve: venv
 	$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	$(BIN)/python manage.py migrate --noinput -v0 && \
 	$(BIN)/python manage.py load_demo_catalog && \
-	exec $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile -
+	exec $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --timeout 15
 
 # HTTP benchmark (wrk, Debian package): production server on SQLite and PostgreSQL + Redis, ratios to a
 # static file; writes bench/results/http-DATE.{json,md}. Takes about 3 minutes.

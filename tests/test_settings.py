@@ -72,3 +72,15 @@ def test_prod_requires_a_secret_key():
 def test_prod_reads_allowed_hosts_from_the_environment():
     config = probe("config.settings.prod", DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="a.example, b.example")
     assert (config["debug"], config["hosts"]) == (False, ["a.example", "b.example"])
+
+
+def test_postgresql_connections_give_up_quickly_on_a_silent_server():
+    config = probe("config.settings.dev", DATABASE_URL="postgres://postgres@127.0.0.1:5432/catalog")
+    assert config["options"] == {
+        "connect_timeout": 3,
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 2,
+        "keepalives_count": 2,
+        "tcp_user_timeout": 5000,
+    }

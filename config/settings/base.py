@@ -127,8 +127,16 @@ def database_from_env() -> dict:
     if url:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         if config["ENGINE"] == "django.db.backends.postgresql":
-            # Fail fast when the server is away, so the page says 503 within seconds instead of hanging.
-            config["OPTIONS"] = {"connect_timeout": 3}
+            # Fail fast when the server is away, so the page says 503 within seconds instead of hanging;
+            # TCP keepalives and a user timeout notice a server or link that went silent mid-connection.
+            config["OPTIONS"] = {
+                "connect_timeout": 3,
+                "keepalives": 1,
+                "keepalives_idle": 5,
+                "keepalives_interval": 2,
+                "keepalives_count": 2,
+                "tcp_user_timeout": 5000,
+            }
     else:
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
     if config["ENGINE"] == "django.db.backends.sqlite3":

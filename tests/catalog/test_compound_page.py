@@ -173,3 +173,9 @@ def test_melting_point_of_another_form_costs_no_extra_query(client, db, no_page_
     add_rows(compound, 1)
     with django_assert_num_queries(10):
         client.get(compound.get_absolute_url())
+
+
+def test_pharmacokinetics_text_shows_without_parameter_rows(client, db):
+    compound = make_compound(pharmacokinetics_intro="Intro text.", pharmacokinetics_summary="Summary text.")
+    text = page_text(client.get(compound.get_absolute_url()))
+    assert ("Pharmacokinetics Intro text." in text, "Summary text." in text) == (True, True)
