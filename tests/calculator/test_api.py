@@ -132,3 +132,19 @@ def test_impossible_dilution_is_400_on_the_field(get):
 
 def test_api_is_get_only(client, db):
     assert client.post(MOLARITY).status_code == 405
+
+
+def test_absurdly_long_input_is_refused_with_a_400(client, db):
+    response = client.get(
+        "/api/calculator/molarity",
+        {"solve": "mass", "concentration": "1" * 5000, "concentration_unit": "mM", "volume": "1", "volume_unit": "mL"},
+    )
+    assert (response.status_code, "concentration" in response.json()["errors"]) == (400, True)
+
+
+def test_absurdly_long_unit_is_refused_with_a_400(client, db):
+    response = client.get(
+        "/api/calculator/molarity",
+        {"solve": "mass", "concentration": "1", "concentration_unit": "m" * 5000, "volume": "1", "volume_unit": "mL"},
+    )
+    assert (response.status_code, "concentration_unit" in response.json()["errors"]) == (400, True)
