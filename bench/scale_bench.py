@@ -53,6 +53,7 @@ def main(repeat: int = 50) -> None:
     cases = {
         "list, page 1": "/compounds/",
         f"list, {count * 2 // 5:,} rows in (keyset)": f"/compounds/?after={deep}",
+        f"list, {count * 2 // 5:,} rows in, previous page": f"/compounds/?before={deep}",
         "search: name (milnacipran)": "/compounds/?q=milnacipran",
         "search: synonym (Cymbalta)": "/compounds/?q=cymbalta",
         "search: formula (C15H22N2O)": "/compounds/?q=C15H22N2O",
@@ -60,6 +61,8 @@ def main(repeat: int = 50) -> None:
         "search: CAS (jumps to the page)": "/compounds/?q=96847-55-1",
         "search: catalog no. (jumps)": "/compounds/?q=VC0006221",
         "search: name fragment, 2 chars (prefix)": "/compounds/?q=du",
+        "search: broad, ~1,000 hits (SYN-00012)": "/compounds/?q=SYN-00012",
+        "search: broadest, every synthetic (SYN)": "/compounds/?q=SYN",
         "compound page, uncached (milnacipran)": "/compounds/milnacipran/",
     }
     if synthetic:

@@ -34,34 +34,36 @@ class CompoundQuerySet(models.QuerySet):
         """Only the columns the list and home pages show."""
         return self.only("name", "slug", "catalog_number", "cas_number", "molecular_formula", "molecular_weight")
 
-    def search(self, query: str) -> CompoundQuerySet:
-        """Compounds whose name or a synonym matches the query, or whose identifiers match it.
+    def search_branches(self, query: str) -> list[CompoundQuerySet]:
+        """One queryset per way a compound can match the query, each served by its own index.
 
         Names and synonyms match anywhere from three characters on (a trigram index serves that on
         PostgreSQL), and by prefix below three (where a trigram cannot help). Identifiers match exactly,
         case-insensitively; an InChIKey's first block alone (the skeleton) finds every stereoisomer and
-        salt. Each branch is its own indexed lookup and their ids are combined with UNION, so no branch
-        forces a scan of the whole table the way one big OR can.
+        salt. Kept apart rather than OR-ed together: one big OR makes the database scan the table.
         """
-        from .models import Compound, Synonym
-
         query = query.strip()
-        if not query:
-            return self
         name_lookup = "name__icontains" if len(query) >= 3 else "name__istartswith"
         branches = [
-            Compound.objects.filter(**{name_lookup: query}).values("pk"),
-            Synonym.objects.filter(**{name_lookup: query}).values("compound_id"),
-            Compound.objects.filter(cas_number=query).values("pk"),
-            Compound.objects.filter(catalog_number__iexact=query).values("pk"),
-            Compound.objects.filter(molecular_formula__iexact=query).values("pk"),
+            self.filter(**{name_lookup: query}),
+            self.filter(**{f"synonyms__{name_lookup}": query}),
+            self.filter(cas_number=query),
+            self.filter(catalog_number__iexact=query),
+            self.filter(molecular_formula__iexact=query),
         ]
         upper = query.upper()
         if INCHIKEY_PATTERN.match(upper):
-            branches.append(Compound.objects.filter(inchikey=upper).values("pk"))
+            branches.append(self.filter(inchikey=upper))
         elif re.fullmatch(r"[A-Z]{14}", upper):
-            branches.append(Compound.objects.filter(inchikey__startswith=upper + "-").values("pk"))
-        return self.filter(pk__in=branches[0].union(*branches[1:]))
+            branches.append(self.filter(inchikey__startswith=upper + "-"))
+        return branches
+
+    def search(self, query: str) -> CompoundQuerySet:
+        """Every compound that matches the query (see search_branches), as one queryset."""
+        if not query.strip():
+            return self
+        ids = [branch.values("pk") for branch in self.model.objects.search_branches(query)]
+        return self.filter(pk__in=ids[0].union(*ids[1:]))
 
     def by_exact_identifier(self, query: str) -> CompoundQuerySet:
         """Compounds that a CAS number, catalog number or InChIKey names exactly (for a direct jump)."""
@@ -88,25 +90,47 @@ class KeysetPage:
         return self.previous_cursor is None and self.next_cursor is None
 
 
-def keyset_page(queryset: CompoundQuerySet, *, after: int | None, before: int | None, size: int) -> KeysetPage:
+def keyset_page(
+    queryset: CompoundQuerySet,
+    *,
+    after: int | None,
+    before: int | None,
+    size: int,
+    branches: list[CompoundQuerySet] | None = None,
+) -> KeysetPage:
     """The page after (or before) the compound with that pk, in (name, pk) order.
 
     Seeking from the boundary row costs the same on page 1 and page 20,000, unlike OFFSET, and
     nothing counts the whole result. An unknown cursor (a deleted compound) gives the first page.
+
+    With ``branches`` (a search), each branch gives its own first rows past the cursor and the
+    database orders those few candidates: the page is among them, and no branch's full list of
+    matches (a million for a broad query) is ever built. The database sorts, not Python, so its
+    collation decides the order everywhere.
     """
     from .models import Compound
 
     anchor_pk = after if after is not None else before
     anchor = Compound.objects.filter(pk=anchor_pk).values("name", "pk").first() if anchor_pk is not None else None
-    if anchor is not None and before is not None:
-        earlier = Q(name__lt=anchor["name"]) | Q(name=anchor["name"], pk__lt=anchor["pk"])
-        rows = list(queryset.filter(earlier).order_by("-name", "-pk")[: size + 1])
+    backwards = anchor is not None and before is not None
+    order = ("-name", "-pk") if backwards else ("name", "pk")
+    if anchor is None:
+        past_cursor = Q()
+    elif backwards:
+        # "name <= x AND (name < x OR id < y)": the first term lets the (name, id) index seek.
+        past_cursor = Q(name__lte=anchor["name"]) & (Q(name__lt=anchor["name"]) | Q(pk__lt=anchor["pk"]))
+    else:
+        past_cursor = Q(name__gte=anchor["name"]) & (Q(name__gt=anchor["name"]) | Q(pk__gt=anchor["pk"]))
+    if branches is not None:
+        candidates = set()
+        for branch in branches:
+            candidates.update(branch.filter(past_cursor).order_by(*order).values_list("pk", flat=True)[: size + 1])
+        queryset = queryset.filter(pk__in=candidates)
+    rows = list(queryset.filter(past_cursor).order_by(*order)[: size + 1])
+    if backwards:
         items = rows[:size][::-1]
         previous_cursor = items[0].pk if len(rows) > size else None
         return KeysetPage(items, previous_cursor, items[-1].pk if items else None)
-    if anchor is not None:
-        queryset = queryset.filter(Q(name__gt=anchor["name"]) | Q(name=anchor["name"], pk__gt=anchor["pk"]))
-    rows = list(queryset.order_by("name", "pk")[: size + 1])
     items = rows[:size]
     next_cursor = items[-1].pk if len(rows) > size else None
     return KeysetPage(items, items[0].pk if anchor is not None and items else None, next_cursor)

@@ -45,10 +45,10 @@ def compound_list(request: HttpRequest) -> HttpResponse:
     after, before = _cursor(request, "after"), _cursor(request, "before")
 
     def render_list() -> HttpResponse:
-        compounds = Compound.objects.for_list()
-        if query:
-            compounds = compounds.search(query)
-        page = keyset_page(compounds, after=after, before=before, size=settings.CATALOG_PAGE_SIZE)
+        branches = Compound.objects.search_branches(query) if query else None
+        page = keyset_page(
+            Compound.objects.for_list(), after=after, before=before, size=settings.CATALOG_PAGE_SIZE, branches=branches
+        )
         return render(request, "catalog/compound_list.html", {"query": query, "page": page})
 
     if page_cache_enabled() and not query and after is None and before is None:

@@ -167,3 +167,28 @@ def test_search_indexes_exist_for_this_database(db):
         "sqlite": {"compound_name_nocase", "synonym_name_nocase", "compound_catalog_number_nocase"},
     }[connection.vendor]
     assert expected <= names
+
+
+def test_search_pages_merge_every_kind_of_match_in_name_order(client, db, settings):
+    settings.CATALOG_PAGE_SIZE = 1
+    by_synonym = make_compound(name="Alpha")
+    Synonym.objects.create(compound=by_synonym, name="zeta-blocker")
+    by_name = make_compound(name="Zeta")
+    first = client.get("/compounds/", {"q": "zeta"})
+    second = client.get("/compounds/", {"q": "zeta", "after": by_synonym.pk})
+    assert (listed_names(first), listed_names(second), by_name.name) == (["Alpha"], ["Zeta"], "Zeta")
+
+
+def test_a_compound_matching_two_ways_is_listed_once(client, db):
+    compound = make_compound(name="Cymbalta base")
+    Synonym.objects.create(compound=compound, name="Cymbalta")
+    assert listed_names(client.get("/compounds/?q=cymbalta")) == ["Cymbalta base"]
+
+
+def test_search_costs_the_same_queries_however_many_match(client, db, settings, django_assert_num_queries):
+    settings.CATALOG_PAGE_SIZE = 2
+    for n in range(30):
+        make_compound(name=f"Broad {n:02d}")
+    # one query per kind of match (name, synonym, CAS, catalog no., formula), then the page
+    with django_assert_num_queries(6):
+        client.get("/compounds/?q=broad")
