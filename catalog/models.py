@@ -286,7 +286,9 @@ class Compound(models.Model):
             copy.refresh_structure(force=True)
             return copy.structure_svg
 
-        return cache.get_or_set(f"catalog:structure-svg:{digest}", draw, timeout=None)
+        # A day, not forever: a million synthetic compounds drawn this way would otherwise pin
+        # gigabytes in Redis; the page itself is cached anyway.
+        return cache.get_or_set(f"catalog:structure-svg:{digest}", draw, timeout=60 * 60 * 24)
 
     @property
     def identifier_checks(self):
