@@ -14,6 +14,15 @@ from .validators import CAS_PATTERN, INCHIKEY_PATTERN
 CATALOG_NUMBER_PATTERN = re.compile(r"^[A-Za-z]{1,6}-?\d{3,}$")
 
 
+# What the page, the calculator's vial choice and the salt checks read of a linked compound; loading
+# only these (not its ~50 columns and stored drawing) makes the page's queries markedly cheaper.
+LINKED_COMPOUND_COLUMNS = ("name", "slug", "molecular_weight", "molecular_formula", "computed_inchikey")
+
+
+def link_columns(side: str) -> list[str]:
+    return ["compound", "related", "relation", "position", *(f"{side}__{c}" for c in LINKED_COMPOUND_COLUMNS)]
+
+
 class CompoundQuerySet(models.QuerySet):
     def for_page(self) -> CompoundQuerySet:
         """Everything the compound page shows, in a fixed number of queries whatever the row counts."""
@@ -26,8 +35,12 @@ class CompoundQuerySet(models.QuerySet):
             Prefetch("trial_tables", queryset=TrialTable.objects.prefetch_related("rows")),
             "sections",
             "references",
-            Prefetch("related_forms", queryset=RelatedForm.objects.select_related("related")),
-            Prefetch("related_to", queryset=RelatedForm.objects.select_related("compound")),
+            Prefetch(
+                "related_forms", queryset=RelatedForm.objects.select_related("related").only(*link_columns("related"))
+            ),
+            Prefetch(
+                "related_to", queryset=RelatedForm.objects.select_related("compound").only(*link_columns("compound"))
+            ),
         )
 
     def for_list(self) -> CompoundQuerySet:

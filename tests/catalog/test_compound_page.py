@@ -179,3 +179,17 @@ def test_pharmacokinetics_text_shows_without_parameter_rows(client, db):
     compound = make_compound(pharmacokinetics_intro="Intro text.", pharmacokinetics_summary="Summary text.")
     text = page_text(client.get(compound.get_absolute_url()))
     assert ("Pharmacokinetics Intro text." in text, "Summary text." in text) == (True, True)
+
+
+def test_linked_forms_cost_no_lazy_queries(client, demo_catalog, no_page_cache, django_assert_num_queries):
+    """Milnacipran links a salt, an enantiomer and a melting point's form: still the page's fixed queries."""
+    with django_assert_num_queries(10):
+        client.get("/compounds/milnacipran/")
+
+
+def test_salt_page_checks_its_free_base_without_lazy_queries(
+    client, demo_catalog, no_page_cache, django_assert_num_queries
+):
+    with django_assert_num_queries(9):  # no trial tables, so no trial-row query
+        response = client.get("/compounds/milnacipran-hydrochloride/")
+    assert "The linked free base matches the salt" in response.content.decode()
