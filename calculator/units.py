@@ -150,7 +150,14 @@ def quantity(value: Decimal, spec: UnitSpec) -> pint.Quantity:
 
 
 def magnitude_in(q: pint.Quantity, spec: UnitSpec) -> Decimal:
-    """The magnitude of ``q`` in ``spec``'s unit, as an exact Decimal."""
+    """The magnitude of ``q`` in ``spec``'s unit, as an exact Decimal.
+
+    Between two of our own units of one kind the sizes are exact powers of ten (SIZE_IN_BASE,
+    computed once with pint), so plain Decimal arithmetic gives the same number as pint, faster.
+    """
+    source = BY_PINT_NAME.get(str(q.units)) if SIZE_IN_BASE else None
+    if source is not None and source.kind == spec.kind:
+        return Decimal(q.magnitude) * SIZE_IN_BASE[source.symbol] / SIZE_IN_BASE[spec.symbol]
     return Decimal(q.to(spec.pint_unit).magnitude)
 
 
@@ -159,11 +166,12 @@ def magnitude_in(q: pint.Quantity, spec: UnitSpec) -> Decimal:
 KIND_BASE: dict[Kind, UnitSpec] = {}
 for _spec_ in UNITS:
     KIND_BASE.setdefault(_spec_.kind, _spec_)
-SIZE_IN_BASE: dict[str, Decimal] = {
-    spec.symbol: magnitude_in(Quantity(Decimal(1), spec.pint_unit), KIND_BASE[spec.kind]) for spec in UNITS
-}
-del _spec_
+SIZE_IN_BASE: dict[str, Decimal] = {}  # empty while it is being filled, so magnitude_in asks pint
 BY_PINT_NAME: dict[str, UnitSpec] = {str(ureg.Unit(spec.pint_unit)): spec for spec in UNITS}
+SIZE_IN_BASE.update(
+    {spec.symbol: magnitude_in(Quantity(Decimal(1), spec.pint_unit), KIND_BASE[spec.kind]) for spec in UNITS}
+)
+del _spec_
 
 
 def magnitude_in_base(q: pint.Quantity, kind: Kind) -> Decimal:
