@@ -26,7 +26,10 @@ def empty_cache():
     """Each test starts with an empty cache: a page cached by one test must not answer another."""
     from django.core.cache import cache
 
+    from catalog.page_cache import clear_local_pages
+
     cache.clear()
+    clear_local_pages()
 
 
 @pytest.fixture

@@ -87,3 +87,22 @@ def test_reloading_the_demo_catalog_invalidates_its_pages(client, demo_catalog):
     client.get("/compounds/milnacipran/")
     call_command("load_demo_catalog", verbosity=0)
     assert client.get("/compounds/milnacipran/")["X-Page-Cache"] == "miss"
+
+
+def test_a_warm_page_is_served_from_process_memory_without_the_shared_cache(client, compound, monkeypatch):
+    client.get("/compounds/milnacipran/")
+
+    def shared_cache_must_not_be_asked(*args, **kwargs):
+        raise AssertionError("the shared cache was asked")
+
+    monkeypatch.setattr("catalog.page_cache.cache.get", shared_cache_must_not_be_asked)
+    assert client.get("/compounds/milnacipran/")["X-Page-Cache"] == "hit"
+
+
+def test_process_memory_keeps_only_the_most_recent_pages(monkeypatch):
+    from catalog import page_cache
+
+    monkeypatch.setattr(page_cache, "LOCAL_PAGES", 2)
+    for key in ("a", "b", "c"):
+        page_cache._local_put(key, key.encode())
+    assert (page_cache._local_get("a"), page_cache._local_get("c")) == (None, b"c")
