@@ -125,7 +125,9 @@ def database_from_env() -> dict:
     """
     url = os.environ.get("DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # No per-request health check: it costs a round trip on every request. A connection that broke
+        # (the server restarted) fails one request with a 503 and is then discarded by Django.
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=False)
         if config["ENGINE"] == "django.db.backends.postgresql":
             # Fail fast when the server is away, so the page says 503 within seconds instead of hanging;
             # TCP keepalives and a user timeout notice a server or link that went silent mid-connection.
