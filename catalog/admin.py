@@ -24,6 +24,7 @@ from .models import (
     TrialRow,
     TrialTable,
 )
+from .naming import NameReaderUnavailable, inchis_from_names
 from .resources import CompoundResource
 
 
@@ -74,6 +75,17 @@ class RelatedFormInline(admin.TabularInline):
     fields = ["relation", "related", "position"]
     verbose_name = "related form"
     verbose_name_plural = "related forms (this compound → other)"
+
+
+def read_name(compound: Compound) -> None:
+    """Have OPSIN read a changed IUPAC name (about a second), so the stereo check is atom by atom."""
+    if not compound.iupac_name or compound.iupac_name == compound.name_inchi_of:
+        return
+    try:
+        [compound.name_inchi] = inchis_from_names([compound.iupac_name])
+        compound.name_inchi_of = compound.iupac_name
+    except NameReaderUnavailable:
+        compound.name_inchi = compound.name_inchi_of = ""  # the check falls back to descriptor sets
 
 
 class CompoundAdminForm(forms.ModelForm):
@@ -129,6 +141,7 @@ class CompoundAdminForm(forms.ModelForm):
         super()._post_clean()
         instance = self.instance
         instance.refresh_structure()
+        read_name(instance)
         results = checks.full_check(instance)
         self.check_results = results
         if not checks.disagreements(results):

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from .chemistry import canonicalize, formula_counts
+from .naming import without_stereo
 from .validators import CAS_PATTERN, is_valid_cas
 
 if TYPE_CHECKING:
@@ -245,10 +246,13 @@ def _labels(text: str) -> list[str]:
 
 
 def check_stereo(compound: Compound) -> CheckResult | None:
-    """CIP labels computed from the structure (rdCIPLabeler) against the name's R/S and E/Z.
+    """The IUPAC name's configuration against the structure's.
 
-    Descriptors are compared as sets per letter: we do not map the name's locants to atoms, so
-    (1R,2S) and (1S,2R) look alike here; the message says so whenever that matters.
+    When OPSIN has read the name (catalog/naming.py, stored as ``name_inchi``), the two structures are
+    compared as standard InChIs, stereo layers included: every descriptor is matched to its atom, so
+    (1R,2S) and its enantiomer (1S,2R) are told apart. Otherwise the CIP labels computed from the
+    structure (rdCIPLabeler) are compared with the name's R/S and E/Z as sets per letter, without
+    locants; the message says when that cannot tell enantiomers apart.
     """
     code, label = "stereo", "Stereo (IUPAC name vs structure)"
     name = compound.iupac_name
@@ -256,6 +260,9 @@ def check_stereo(compound: Compound) -> CheckResult | None:
         return CheckResult(code, label, Status.NOT_CHECKED, "", "", "No IUPAC name entered.")
     if not compound.has_structure:
         return _no_structure(compound, code, label, name)
+    read_by_opsin = compound.name_inchi_of == name
+    if read_by_opsin and compound.name_inchi and compound.computed_inchi:
+        return _stereo_by_name_structure(compound, code, label)
     rs, ez, relative = name_descriptors(name)
     structure_rs, structure_ez = _labels(compound.computed_cip_labels), _labels(compound.computed_bond_labels)
     computed = ", ".join(structure_rs + structure_ez) or "no defined stereocentres"
@@ -300,7 +307,27 @@ def check_stereo(compound: Compound) -> CheckResult | None:
         )
     ambiguous = len(set(rs)) > 1 or len(set(ez)) > 1
     note = " Locants are not mapped to atoms, so the enantiomer's name would also pass." if ambiguous else ""
+    if ambiguous:
+        note += " OPSIN could not read the name." if read_by_opsin else " The name has not been read by OPSIN yet."
     return CheckResult(code, label, Status.AGREE, entered, computed, "The CIP labels match the name's." + note)
+
+
+def _stereo_by_name_structure(compound: Compound, code: str, label: str) -> CheckResult:
+    rs, ez, _ = name_descriptors(compound.iupac_name)
+    entered = ", ".join(rs + ez) or "no descriptors"
+    structure_labels = _labels(compound.computed_cip_labels) + _labels(compound.computed_bond_labels)
+    computed = ", ".join(structure_labels) or "no defined stereocentres"
+    if compound.name_inchi == compound.computed_inchi:
+        message = "OPSIN reads the name as exactly this structure, configuration included, atom by atom."
+        return CheckResult(code, label, Status.AGREE, entered, computed, message)
+    if without_stereo(compound.name_inchi) == without_stereo(compound.computed_inchi):
+        message = (
+            "The name describes this structure with a different configuration (OPSIN read the name; "
+            "descriptors matched atom by atom)."
+        )
+        return CheckResult(code, label, Status.DISAGREE, entered, computed, message)
+    message = "OPSIN reads the name as a different compound: the name does not describe this structure."
+    return CheckResult(code, label, Status.DISAGREE, entered, computed, message)
 
 
 def _salt_parents(compound: Compound) -> list[Compound]:

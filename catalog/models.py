@@ -102,6 +102,11 @@ class Compound(models.Model):
     )
     parent_inchikey = models.CharField("parent (free base) InChIKey", max_length=27, blank=True, editable=False)
 
+    # What OPSIN reads the IUPAC name as (catalog/naming.py), and which name that was, so the stereo
+    # check compares the name's configuration atom by atom. "" when OPSIN could not read the name.
+    name_inchi = models.TextField("standard InChI read from the IUPAC name", blank=True, editable=False)
+    name_inchi_of = models.TextField("IUPAC name that was read", blank=True, editable=False)
+
     # Staff may accept entered values that disagree with the structure, but only with a reason
     # (kept here and so in the history). confirmed_disagreements lists the signatures of the
     # disagreements the reason covers; a new disagreement needs a new confirmation.
@@ -548,3 +553,22 @@ class CatalogState(models.Model):
     def bump(cls) -> None:
         if not cls.objects.filter(pk=1).update(revision=F("revision") + 1):
             cls.objects.get_or_create(pk=1, defaults={"revision": 1})
+
+
+def read_iupac_names(compounds: list[Compound]) -> list[Compound]:
+    """Read each compound's IUPAC name with OPSIN (one JVM for all) where it changed; save those fields.
+
+    Returns the compounds it updated. Raises naming.NameReaderUnavailable without Java or the jar.
+    """
+    from .naming import inchis_from_names
+
+    stale = [c for c in compounds if c.iupac_name and c.iupac_name != c.name_inchi_of]
+    for compound, inchi in zip(stale, inchis_from_names([c.iupac_name for c in stale]), strict=True):
+        compound.name_inchi, compound.name_inchi_of = inchi, compound.iupac_name
+        # A plain UPDATE: bookkeeping, not an edit (no history row, no new revision of its own).
+        Compound.objects.filter(pk=compound.pk).update(name_inchi=inchi, name_inchi_of=compound.iupac_name)
+    if stale:
+        from .signals import bump_revisions
+
+        bump_revisions(c.pk for c in stale)  # the page shows the stereo check
+    return stale

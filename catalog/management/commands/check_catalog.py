@@ -1,9 +1,11 @@
 """Run every check of entered data against structure over the whole catalog and print a report."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import F
 
 from catalog import checks
-from catalog.models import Compound
+from catalog.models import Compound, read_iupac_names
+from catalog.naming import NameReaderUnavailable
 
 
 class Command(BaseCommand):
@@ -29,6 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, strict: bool, show_all: bool, refresh: bool, verbosity: int, **options) -> None:
+        self.read_names(verbosity)
         compounds = Compound.objects.prefetch_related("related_to__compound", "related_forms__related").order_by(
             "catalog_number"
         )
@@ -67,6 +70,19 @@ class Command(BaseCommand):
         self.stdout.write(style(summary))
         if strict and pending_compounds:
             raise CommandError(f"{pending_compounds} compounds disagree with their structure.", returncode=1)
+
+    def read_names(self, verbosity: int) -> None:
+        """Have OPSIN read every IUPAC name that changed since it was last read, 500 names per JVM."""
+        stale = Compound.objects.exclude(iupac_name="").exclude(iupac_name=F("name_inchi_of")).order_by("pk")
+        ids = list(stale.values_list("pk", flat=True))
+        try:
+            for start in range(0, len(ids), 500):
+                read_iupac_names(list(Compound.objects.filter(pk__in=ids[start : start + 500])))
+        except NameReaderUnavailable as error:
+            self.stderr.write(f"IUPAC names not read ({error}); the stereo check compares descriptor sets.")
+            return
+        if ids and verbosity > 1:
+            self.stderr.write(f"read {len(ids):,} IUPAC names with OPSIN")
 
     def describe(self, result: checks.CheckResult, *, accepted: bool) -> str:
         label = result.status_label.upper() + (" (accepted)" if accepted else "")

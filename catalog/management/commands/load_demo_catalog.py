@@ -19,7 +19,9 @@ from catalog.models import (
     Synonym,
     TrialRow,
     TrialTable,
+    read_iupac_names,
 )
+from catalog.naming import NameReaderUnavailable
 
 DEFAULT_FIXTURE = settings.BASE_DIR / "fixtures" / "demo_catalog.json"
 COMPOUND_FIELDS = [
@@ -61,6 +63,10 @@ class Command(BaseCommand):
             compounds = {entry["catalog_number"]: self.load_compound(entry) for entry in entries}
             for entry in entries:
                 self.load_related_forms(compounds[entry["catalog_number"]], entry, compounds)
+            try:
+                read_iupac_names(list(compounds.values()))
+            except NameReaderUnavailable as error:
+                self.stderr.write(f"IUPAC names not read ({error}); the stereo check compares descriptor sets.")
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"Loaded {len(compounds)} compounds from {file.name}."))
 
