@@ -39,6 +39,13 @@ ARYLS = [
 
 
 def structures(n: int):
+    if n > len(CHAINS) * len(AMINES) * len(ARYLS):
+        # Past 10,000, the synthetic catalog's structures (2,000,000 distinct; catalog/synthetic.py).
+        sys.path.insert(0, str(ROOT))
+        from catalog.synthetic import smiles_for
+
+        yield from ((i, smiles_for(i)) for i in range(1, n + 1))
+        return
     combos = itertools.product(CHAINS, AMINES, ARYLS)
     for i, (chain, amine, aryl) in enumerate(itertools.islice(combos, n), start=1):
         yield i, f"{amine}{chain}C(=O){aryl}"
@@ -83,7 +90,7 @@ def main() -> None:
     parser.add_argument("--formats", nargs="+", choices=["sdf", "csv"], default=["sdf", "csv"])
     parser.add_argument("--use-database-url", action="store_true", help="Import into $DATABASE_URL instead.")
     args = parser.parse_args()
-    limit = len(CHAINS) * len(AMINES) * len(ARYLS)
+    limit = 2_000_000
     TMP.mkdir(parents=True, exist_ok=True)
     print(f"{'format':<6} {'records':>8} {'seconds':>8} {'records/s':>10} {'peak RSS MB':>12}")
     for fmt in args.formats:
