@@ -105,6 +105,9 @@ class CompoundAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.molecular_weight is not None:
+            # Show the MW as entered (246.35), not padded to the column's four decimals (246.3500).
+            self.initial["molecular_weight"] = self.instance.molecular_weight_display
         if self.instance.pk:
             # From the database, not the instance: when reverting, the instance is a historical copy.
             current = Compound.objects.filter(pk=self.instance.pk).values_list("revision", flat=True).first()

@@ -181,3 +181,7 @@ def test_saving_twice_in_a_row_from_fresh_forms_works(staff_client, compound):
         data["name"] = name
         staff_client.post(change_url(compound), data)
     assert Compound.objects.get(pk=compound.pk).name == "Second"
+
+
+def test_molecular_weight_is_shown_as_entered_not_padded(staff_client, compound):
+    assert form_data(staff_client.get(change_url(compound)))["molecular_weight"] == "246.35"
