@@ -6,7 +6,9 @@ import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    # An empty DJANGO_SETTINGS_MODULE counts as unset (setdefault alone would keep the empty value).
+    if not os.environ.get("DJANGO_SETTINGS_MODULE"):
+        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
