@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import F, Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -52,6 +52,13 @@ def compound_changed(sender, instance: Compound, **kwargs) -> None:
     if kwargs.get("signal") is post_delete:
         return  # links to it are deleted with it, and each deletion bumps the other side
     # Its own revision went up in Compound.save(); the pages that show it need a new one too.
+    bump_revisions(linked_compound_ids(instance.pk))
+
+
+@receiver(pre_delete, sender=Compound)
+def compound_deleting(sender, instance: Compound, **kwargs) -> None:
+    # Before the delete: afterwards the compounds that borrowed its melting point no longer point to it
+    # (SET_NULL is a plain UPDATE that sends no signal), yet their cached pages still link to it.
     bump_revisions(linked_compound_ids(instance.pk))
 
 

@@ -74,3 +74,12 @@ def test_any_compound_change_bumps_the_catalog_state(compound):
     compound.save()
     Compound.objects.get(pk=compound.pk).delete()
     assert CatalogState.current() == before + 2
+
+
+def test_deleting_a_compound_gives_the_one_that_borrowed_its_melting_point_a_new_revision(compound):
+    salt = make_compound(name="Salt")
+    compound.melting_point_form = salt
+    compound.save()
+    before = revision_of(compound)
+    salt.delete()
+    assert revision_of(compound) == before + 1
