@@ -4,14 +4,18 @@ A cached page is stored under a key that includes the revision of what it shows 
 ``revision``, or the catalog-wide ``CatalogState`` for the list). An edit bumps the revision in the
 same transaction, so the next request looks for a key that does not exist yet and renders afresh; the
 old entry simply ages out. Nothing has to be deleted, which matters with several app servers, each
-with its own local-memory cache, or sharing Redis.
+with its own local-memory cache, or sharing Redis. The key also carries a fingerprint of the code, so
+a new release renders its pages afresh.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import cache as memoize
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -46,6 +50,29 @@ def clear_local_pages() -> None:
         _local.clear()
 
 
+# What a page is rendered from besides the database. Its fingerprint is part of every key, so a
+# deploy that changes a template, a stylesheet (its hashed name is in the page) or the code that
+# renders it never serves a page cached by the previous release.
+CODE_FOLDERS = ("catalog", "calculator", "config", "ops", "templates", "static")
+CODE_SUFFIXES = {".py", ".html", ".css", ".js", ".svg", ".json"}
+
+
+def code_fingerprint(base: Path, folders: tuple[str, ...] = CODE_FOLDERS) -> str:
+    digest = hashlib.blake2b(digest_size=6)
+    for folder in folders:
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in CODE_SUFFIXES and path.is_file():
+                digest.update(path.relative_to(base).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@memoize
+def release() -> str:
+    """This code's fingerprint, computed once per process (a few milliseconds)."""
+    return code_fingerprint(Path(settings.BASE_DIR))
+
+
 def page_cache_enabled() -> bool:
     return settings.CATALOG_PAGE_CACHE_SECONDS > 0
 
@@ -53,7 +80,7 @@ def page_cache_enabled() -> bool:
 def cached_response(request: HttpRequest, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
     """The cached body for this key and host, or render() stored for next time (200 responses only)."""
     # The host and scheme are in the page (canonical link, JSON-LD), so they are part of the key.
-    full_key = f"page:{key}:{request.scheme}:{request.get_host()}"
+    full_key = f"page:{release()}:{key}:{request.scheme}:{request.get_host()}"
     body = _local_get(full_key)
     if body is None:
         body = cache.get(full_key)

@@ -106,3 +106,24 @@ def test_process_memory_keeps_only_the_most_recent_pages(monkeypatch):
     for key in ("a", "b", "c"):
         page_cache._local_put(key, key.encode())
     assert (page_cache._local_get("a"), page_cache._local_get("c")) == (None, b"c")
+
+
+def test_the_code_fingerprint_changes_when_a_template_does(tmp_path):
+    from catalog.page_cache import code_fingerprint
+
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "page.html"
+    template.write_text("<p>one</p>")
+    before = code_fingerprint(tmp_path, ("templates",))
+    template.write_text("<p>two</p>")
+    assert code_fingerprint(tmp_path, ("templates",)) != before
+
+
+def test_the_code_fingerprint_ignores_compiled_files(tmp_path):
+    from catalog.page_cache import code_fingerprint
+
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "views.py").write_text("x = 1")
+    before = code_fingerprint(tmp_path, ("catalog",))
+    (tmp_path / "catalog" / "views.cpython-312.pyc").write_bytes(b"\0\1")
+    assert code_fingerprint(tmp_path, ("catalog",)) == before
