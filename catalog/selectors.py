@@ -71,13 +71,6 @@ class CompoundQuerySet(models.QuerySet):
             branches.append(self.filter(inchikey__startswith=upper + "-"))
         return branches
 
-    def search(self, query: str) -> CompoundQuerySet:
-        """Every compound that matches the query (see search_branches), as one queryset."""
-        if not query.strip():
-            return self
-        ids = [branch.values("pk") for branch in self.model.objects.search_branches(query)]
-        return self.filter(pk__in=ids[0].union(*ids[1:]))
-
     def by_exact_identifier(self, query: str) -> CompoundQuerySet:
         """Compounds that a CAS number, catalog number or InChIKey names exactly (for a direct jump)."""
         query = query.strip()
