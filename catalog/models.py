@@ -551,8 +551,11 @@ class CatalogState(models.Model):
 
     @classmethod
     def bump(cls) -> None:
+        from .page_freshness import catalog_changed
+
         if not cls.objects.filter(pk=1).update(revision=F("revision") + 1):
             cls.objects.get_or_create(pk=1, defaults={"revision": 1})
+        catalog_changed()
 
 
 def read_iupac_names(compounds: list[Compound]) -> list[Compound]:

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
+from .page_freshness import compound_revision
+
 # A small per-process copy of recently served pages in front of the shared cache. It can never be
 # stale: a key names one revision of one page, whose body never changes. So the processes need not
 # agree on anything, and a warm page costs no trip to Redis.
@@ -77,22 +79,40 @@ def page_cache_enabled() -> bool:
     return settings.CATALOG_PAGE_CACHE_SECONDS > 0
 
 
-def cached_response(request: HttpRequest, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """The cached body for this key and host, or render() stored for next time (200 responses only)."""
+def _full_key(request: HttpRequest, key: str) -> str:
     # The host and scheme are in the page (canonical link, JSON-LD), so they are part of the key.
-    full_key = f"page:{release()}:{key}:{request.scheme}:{request.get_host()}"
+    return f"page:{release()}:{key}:{request.scheme}:{request.get_host()}"
+
+
+def cached_page(request: HttpRequest, key: str) -> HttpResponse | None:
+    """The cached page for this key and host, from this process's copy or the shared cache."""
+    full_key = _full_key(request, key)
     body = _local_get(full_key)
     if body is None:
         body = cache.get(full_key)
-        if body is not None:
-            _local_put(full_key, body)
-    if body is not None:
-        response = HttpResponse(body)
-        response["X-Page-Cache"] = "hit"
+        if body is None:
+            return None
+        _local_put(full_key, body)
+    response = HttpResponse(body)
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def cached_response(request: HttpRequest, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The cached page for this key and host, or render() stored for next time (200 responses only)."""
+    response = cached_page(request, key)
+    if response is not None:
         return response
     response = render()
     if response.status_code == 200:
+        full_key = _full_key(request, key)
         cache.set(full_key, response.content, settings.CATALOG_PAGE_CACHE_SECONDS)
         _local_put(full_key, response.content)
     response["X-Page-Cache"] = "miss"
     return response
+
+
+def compound_page_key(slug: str) -> str | None:
+    """The cache key of this compound's page at its current revision, or None: no such compound."""
+    revision = compound_revision(slug)
+    return None if revision is None else f"compound:{revision[0]}:{revision[1]}"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Prefetch, Q
 
+from .page_freshness import compound_revision  # noqa: F401 (calculator.views imports it from here)
 from .validators import CAS_PATTERN, INCHIKEY_PATTERN
 
 # A catalog number as we issue them: letters then digits (VC0006221, CC0000012).
@@ -140,16 +141,3 @@ def keyset_page(
     items = rows[:size]
     next_cursor = items[-1].pk if len(rows) > size else None
     return KeysetPage(items, items[0].pk if anchor is not None and items else None, next_cursor)
-
-
-def compound_revision(slug: str) -> tuple[int, int] | None:
-    """(pk, revision) of the compound with this slug: the key of its cached page.
-
-    Plain SQL on purpose: this runs on every cached page view, and building the ORM query costs
-    several times more than the indexed lookup itself.
-    """
-    from .models import Compound
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, revision FROM {Compound._meta.db_table} WHERE slug = %s", [slug])
-        return cursor.fetchone()

@@ -25,6 +25,7 @@ from .models import (
     TrialRow,
     TrialTable,
 )
+from .page_freshness import catalog_changed
 
 CHILD_MODELS = (Synonym, Description, PharmacokineticParameter, TrialTable, Section, Reference)
 
@@ -34,6 +35,7 @@ def bump_revisions(compound_ids: Iterable[int]) -> None:
     ids = {pk for pk in compound_ids if pk is not None}
     if ids:
         Compound.objects.filter(pk__in=ids).update(revision=F("revision") + 1, updated_at=timezone.now())
+        catalog_changed()
 
 
 def linked_compound_ids(compound_id: int) -> set[int]:

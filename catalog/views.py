@@ -10,8 +10,8 @@ from calculator.widget import widget_context
 from .exporting import compound_mol as compound_mol_text
 from .exporting import compound_sdf as compound_sdf_text
 from .models import CatalogState, Compound
-from .page_cache import cached_response, page_cache_enabled
-from .selectors import compound_revision, keyset_page
+from .page_cache import cached_response, compound_page_key, page_cache_enabled
+from .selectors import keyset_page
 
 MAX_QUERY_LENGTH = 200
 
@@ -59,12 +59,13 @@ def compound_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def compound_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The bare page (no calculator inputs in the query string) is served from the cache, keyed by the
-    # compound's revision: one indexed lookup decides whether the cached copy is still the truth.
+    # compound's revision. A hit normally never gets here (catalog.middleware serves it earlier); this
+    # renders and stores it on a miss.
     if page_cache_enabled() and not request.GET:
-        key = compound_revision(slug)
+        key = compound_page_key(slug)
         if key is None:
             raise Http404("No compound with that address.")
-        return cached_response(request, f"compound:{key[0]}:{key[1]}", lambda: _render_compound(request, slug))
+        return cached_response(request, key, lambda: _render_compound(request, slug))
     return _render_compound(request, slug)
 
 

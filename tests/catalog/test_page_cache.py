@@ -3,6 +3,8 @@
 import pytest
 from django.core.management import call_command
 
+from catalog import page_freshness
+from catalog.middleware import compound_page_slug
 from catalog.models import Synonym
 from tests.factories import make_compound
 
@@ -17,10 +19,14 @@ def test_second_request_is_served_from_the_cache(client, compound):
     assert client.get("/compounds/milnacipran/")["X-Page-Cache"] == "hit"
 
 
-def test_a_cached_page_costs_one_query(client, compound, django_assert_num_queries):
+def test_a_cached_page_costs_only_the_revision_lookup(client, compound, django_assert_num_queries, monkeypatch):
     client.get("/compounds/milnacipran/")
-    with django_assert_num_queries(1):
+    lookups = []
+    original = page_freshness.revision_from_database
+    monkeypatch.setattr(page_freshness, "revision_from_database", lambda slug: lookups.append(slug) or original(slug))
+    with django_assert_num_queries(0):  # the lookup goes straight to the DB-API cursor, past the ORM
         client.get("/compounds/milnacipran/")
+    assert lookups == ["milnacipran"]
 
 
 def test_cached_page_is_the_same_page(client, compound):
@@ -127,3 +133,34 @@ def test_the_code_fingerprint_ignores_compiled_files(tmp_path):
     before = code_fingerprint(tmp_path, ("catalog",))
     (tmp_path / "catalog" / "views.cpython-312.pyc").write_bytes(b"\0\1")
     assert code_fingerprint(tmp_path, ("catalog",)) == before
+
+
+def test_a_warm_page_is_answered_before_the_session_middleware(client, compound):
+    client.get("/compounds/milnacipran/")
+    response = client.get("/compounds/milnacipran/")
+    assert (response["X-Page-Cache"], hasattr(response.wsgi_request, "session")) == ("hit", False)
+
+
+def test_a_warm_page_keeps_the_security_headers(client, compound):
+    client.get("/compounds/milnacipran/")
+    response = client.get("/compounds/milnacipran/")
+    assert (response["X-Frame-Options"], response["X-Content-Type-Options"], "Content-Security-Policy" in response) == (
+        "DENY",
+        "nosniff",
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "slug"),
+    [
+        ("/compounds/milnacipran/", "milnacipran"),
+        ("/compounds/milnacipran.mol", None),
+        ("/compounds/milnacipran/structure.svg", None),
+        ("/compounds/", None),
+        ("/compounds/milnacipran", None),
+        ("/no/such/page/", None),
+    ],
+)
+def test_only_compound_pages_take_the_early_path(path, slug):
+    assert compound_page_slug(path) == slug

@@ -40,6 +40,7 @@ from catalog.models import (
     TrialRow,
     TrialTable,
 )
+from catalog.page_freshness import catalog_changed
 from catalog.signals import bump_revisions
 
 MAX_BATCH_SIZE = 10_000  # larger batches only cost memory; 10,000 IN-list parameters suit SQLite too
@@ -297,6 +298,7 @@ def delete_compounds(ids: list[int], using: str) -> int:
     for model in (TrialTable, PharmacokineticParameter, Description, Synonym, Section, Reference):
         model.objects.filter(compound_id__in=ids)._raw_delete(using)
     RelatedForm.objects.filter(Q(compound_id__in=ids) | Q(related_id__in=ids))._raw_delete(using)
+    catalog_changed()  # servers stop trusting what they remember of these pages once this batch commits
     return Compound.objects.filter(pk__in=ids, is_synthetic=True)._raw_delete(using)
 
 
