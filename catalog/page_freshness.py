@@ -1,30 +1,32 @@
 """What revision a compound's page is at, asked as cheaply as correctness allows.
 
 A cached page is keyed by its compound's revision (page_cache.py), so serving it means knowing the
-compound's current revision. The database knows, and on SQLite asking it is a few microseconds. On
-PostgreSQL it is a network round trip, which on a warm page costs more than everything else together.
+compound's current revision. The database knows, and on SQLite asking it costs a few microseconds. On
+PostgreSQL it is a network round trip, which costs more than everything else a warm page does (and
+under load a round trip to Redis costs nearly as much: the worker sleeps while it waits).
 
-So with Redis each process remembers the revisions it has read, each tagged with the *catalog epoch*
-it read from Redis just before asking the database. Every transaction that changes what a page shows
-(everything that bumps a revision calls ``catalog_changed()``) sets a new random epoch once it has
-committed. A remembered revision is trusted only while the epoch is still the one it was read under:
+So with Redis each process remembers the revisions it has read and listens on a Redis channel where
+every change is announced. Every transaction that changes what a page shows (everything that bumps
+a revision calls ``catalog_changed()``) publishes on the channel once it has committed. Before
+trusting anything it remembers, a process reads what has arrived on its subscription (a
+non-blocking check of a socket, no round trip) and forgets everything if a change was announced:
 
-- read under epoch E, the database answer came after E was set, so it includes every change whose
-  new epoch was E or earlier;
-- a change that commits later sets a new epoch before its request returns, so from the next request
-  on, on every server, nothing read under E is trusted any more.
+- a revision remembered before an announcement is forgotten when the announcement is read, which
+  happens before it could be trusted again;
+- the publisher waits for a PING's reply after PUBLISH, and Redis has written the message to every
+  subscriber's socket by then; so by the time the editor's request returns, every subscribed process
+  will find the announcement on its next request.
 
-Epochs are random tokens, never counters, so a Redis that restarts empty cannot bring an old one
-back. Without Redis, or while it does not answer, every request asks the database: slower, never
-stale. The one gap is a change whose new epoch cannot be written (Redis lost between commit and
-publish while other servers still reach it); remembered revisions also expire after MAX_TRUST_SECONDS
-to bound that, and the failure is logged.
+A process trusts nothing until its subscription is confirmed, and forgets everything when the
+subscription breaks (Redis restarted or went away); until it is back it asks the database every time:
+slower, never stale. The one gap is an announcement that cannot be published (the publisher loses
+Redis while the others keep it); remembered revisions also expire after MAX_TRUST_SECONDS to bound
+that, and the failure is logged.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -35,56 +37,66 @@ from django.db import connection, transaction
 
 logger = logging.getLogger("catalog.page_freshness")
 
-EPOCH_KEY = "catalog:epoch"
+CHANNEL = "catalog:changes"
 MAX_TRUST_SECONDS = 30.0
 REMEMBERED_REVISIONS = 4096
-RETRY_AFTER_SECONDS = 5.0  # after Redis fails, ask the database for this long before trying Redis again
+RETRY_AFTER_SECONDS = 5.0  # after Redis fails, ask the database for this long before subscribing again
 
-_lock = threading.Lock()
-_remembered: OrderedDict[str, tuple[str, tuple[int, int], float]] = OrderedDict()
-_client: redis.Redis | None = None
-_redis_down_until = 0.0
-
-
-def _redis() -> redis.Redis | None:
-    global _client
-    if not settings.REDIS_URL:
-        return None
-    if _client is None:
-        _client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
-    return _client
+_lock = threading.Lock()  # the subscription and the memory are shared by a process's threads
+_remembered: OrderedDict[str, tuple[tuple[int, int], float]] = OrderedDict()
+_subscription: redis.Connection | None = None
+_subscribed_to = ""
+_retry_at = 0.0
 
 
-def _current_epoch() -> str | None:
-    """The epoch in Redis (created if Redis has none), or None: no Redis, or it is not answering."""
-    global _redis_down_until
-    client = _redis()
-    if client is None or time.monotonic() < _redis_down_until:
-        return None
+def _redis_options() -> dict:
+    return {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+
+
+def _listening() -> bool:
+    """Read what arrived on the subscription; True if what is remembered may be trusted. Holds _lock."""
+    global _subscription, _subscribed_to, _retry_at
+    url = settings.REDIS_URL
+    if not url:
+        return False
     try:
-        epoch = client.get(EPOCH_KEY)
-        if epoch is None:  # a fresh or restarted Redis: start an epoch nothing was read under
-            client.set(EPOCH_KEY, secrets.token_hex(8), nx=True)
-            return None
-        return epoch.decode()
+        if _subscription is None or _subscribed_to != url:
+            if time.monotonic() < _retry_at:
+                return False
+            _remembered.clear()  # anything read before the subscription was confirmed is suspect
+            # RESP2: a RESP3 connection delivers subscription messages as pushes that read_response skips.
+            pool = redis.ConnectionPool.from_url(url, protocol=2, **_redis_options())
+            _subscription, _subscribed_to = pool.make_connection(), url
+            _subscription.connect()
+            _subscription.send_command("SUBSCRIBE", CHANNEL)
+            _subscription.read_response()  # the confirmation: announcements from now on reach us
+            return True
+        while _subscription.can_read(timeout=0):
+            _subscription.read_response()
+            _remembered.clear()  # a change was announced
+        return True
     except (redis.RedisError, OSError) as error:
-        _redis_down_until = time.monotonic() + RETRY_AFTER_SECONDS
+        _remembered.clear()
+        if _subscription is not None:
+            _subscription.disconnect()
+        _subscription, _retry_at = None, time.monotonic() + RETRY_AFTER_SECONDS
         logger.warning("Redis unavailable: revisions come from the database for %ss: %s", RETRY_AFTER_SECONDS, error)
-        return None
+        return False
 
 
 def compound_revision(slug: str) -> tuple[int, int] | None:
     """(pk, revision) of the compound with this slug, or None if there is none."""
-    epoch = _current_epoch()  # read before the database: see the module docstring
-    if epoch is not None:
-        with _lock:
+    with _lock:
+        listening = _listening()
+        if listening:
             remembered = _remembered.get(slug)
-        if remembered and remembered[0] == epoch and time.monotonic() - remembered[2] < MAX_TRUST_SECONDS:
-            return remembered[1]
+            if remembered and time.monotonic() - remembered[1] < MAX_TRUST_SECONDS:
+                return remembered[0]
     revision = revision_from_database(slug)
-    if epoch is not None and revision is not None:
+    if listening and revision is not None:
         with _lock:
-            _remembered[slug] = (epoch, revision, time.monotonic())
+            # Remembered even if an announcement arrived meanwhile: the next check reads it and forgets.
+            _remembered[slug] = (revision, time.monotonic())
             _remembered.move_to_end(slug)
             while len(_remembered) > REMEMBERED_REVISIONS:
                 _remembered.popitem(last=False)
@@ -110,23 +122,25 @@ def revision_from_database(slug: str) -> tuple[int, int] | None:
 
 
 def catalog_changed() -> None:
-    """Call in the transaction that changes what any page shows; once it commits, a new epoch starts."""
-    transaction.on_commit(publish_new_epoch)
+    """Call in the transaction that changes what any page shows; once it commits, the change is announced."""
+    transaction.on_commit(announce_change)
 
 
-def publish_new_epoch() -> None:
+def announce_change() -> None:
     forget_remembered()  # this process at least never trusts an old read, even if Redis fails below
-    client = _redis()
-    if client is None:
+    if not settings.REDIS_URL:
         return
+    failure: Exception | None = None
     for _attempt in range(3):
         try:
-            client.set(EPOCH_KEY, secrets.token_hex(8))
+            with redis.Redis.from_url(settings.REDIS_URL, **_redis_options()) as client:
+                client.publish(CHANNEL, b"changed")
+                client.ping()  # replied once Redis has written the message to every subscriber
             return
         except (redis.RedisError, OSError) as error:
             failure = error
     logger.error(
-        "could not publish a catalog change to Redis: other servers may serve pages up to %ss old: %s",
+        "could not announce a catalog change on Redis: other servers may serve pages up to %ss old: %s",
         MAX_TRUST_SECONDS,
         failure,
     )

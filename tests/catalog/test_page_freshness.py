@@ -1,4 +1,4 @@
-"""With Redis, a process trusts a revision it read only while the catalog epoch it read it under stands."""
+"""With Redis, a process trusts a revision it read until a change is announced on its subscription."""
 
 import pytest
 import redis
@@ -19,10 +19,12 @@ def redis_running() -> bool:
 
 @pytest.fixture
 def fresh_state(monkeypatch):
-    monkeypatch.setattr(page_freshness, "_client", None)
-    monkeypatch.setattr(page_freshness, "_redis_down_until", 0.0)
+    monkeypatch.setattr(page_freshness, "_subscription", None)
+    monkeypatch.setattr(page_freshness, "_retry_at", 0.0)
     page_freshness.forget_remembered()
     yield
+    if page_freshness._subscription is not None:
+        page_freshness._subscription.disconnect()
     page_freshness.forget_remembered()
 
 
@@ -31,10 +33,8 @@ def with_redis(settings, fresh_state):
     if not redis_running():
         pytest.skip("no Redis at 127.0.0.1:6379")
     settings.REDIS_URL = TEST_REDIS
-    client = redis.Redis.from_url(TEST_REDIS)
-    client.delete(page_freshness.EPOCH_KEY)
-    yield client
-    client.delete(page_freshness.EPOCH_KEY)
+    with redis.Redis.from_url(TEST_REDIS) as client:
+        yield client
 
 
 @pytest.fixture
@@ -55,44 +55,50 @@ def lookups_for(times: int, slug: str = "milnacipran") -> list:
     return [page_freshness.compound_revision(slug) for _ in range(times)]
 
 
+def announce_from_another_server(client) -> None:
+    client.publish(page_freshness.CHANNEL, b"changed")
+    client.ping()  # as announce_change() does: the message is on every subscriber's socket now
+
+
 def test_without_redis_every_lookup_asks_the_database(settings, fresh_state, compound, database_lookups):
     settings.REDIS_URL = ""
     lookups_for(3)
     assert database_lookups == ["milnacipran"] * 3
 
 
-def test_with_redis_a_revision_read_under_the_current_epoch_is_remembered(with_redis, compound, database_lookups):
-    lookups_for(3)  # the first creates the epoch, the second reads under it, the third trusts that
-    assert database_lookups == ["milnacipran", "milnacipran"]
+def test_with_redis_a_revision_read_is_remembered(with_redis, compound, database_lookups):
+    assert (lookups_for(3), database_lookups) == ([(compound.pk, compound.revision)] * 3, ["milnacipran"])
 
 
-def test_a_committed_change_sends_the_next_lookup_to_the_database(
+def test_a_change_announced_by_another_server_sends_the_next_lookup_to_the_database(
+    with_redis, compound, database_lookups
+):
+    lookups_for(2)
+    announce_from_another_server(with_redis)
+    lookups_for(2)
+    assert database_lookups == ["milnacipran"] * 2
+
+
+def test_a_committed_change_is_announced(
     with_redis, compound, database_lookups, django_capture_on_commit_callbacks, monkeypatch
 ):
     lookups_for(2)
-    # Keep what this process remembers, as another server would: only the new epoch may tell it.
+    # Keep what this process remembers, as another server would: only the announcement may tell it.
     monkeypatch.setattr(page_freshness, "forget_remembered", lambda: None)
     with django_capture_on_commit_callbacks(execute=True):
         compound.iupac_name = "changed"
         compound.save()
     assert (page_freshness.compound_revision("milnacipran"), len(database_lookups)) == (
         (compound.pk, compound.revision),
-        3,
+        2,
     )
 
 
-def test_a_change_on_another_server_is_seen_through_the_epoch_alone(with_redis, compound, database_lookups):
+def test_a_broken_subscription_trusts_nothing_remembered(with_redis, compound, database_lookups):
     lookups_for(2)
-    with_redis.set(page_freshness.EPOCH_KEY, "another-servers-epoch")
-    page_freshness.compound_revision("milnacipran")
+    with_redis.client_kill_filter(_type="pubsub")  # as a Redis restart would
+    lookups_for(2)  # the first finds the subscription closed; until the retry both ask the database
     assert database_lookups == ["milnacipran"] * 3
-
-
-def test_a_restarted_redis_without_an_epoch_trusts_nothing_remembered(with_redis, compound, database_lookups):
-    lookups_for(2)
-    with_redis.delete(page_freshness.EPOCH_KEY)
-    lookups_for(2)  # the first finds no epoch (and starts one), the second reads under the new one
-    assert database_lookups == ["milnacipran"] * 4
 
 
 def test_remembered_revisions_expire(with_redis, compound, database_lookups, monkeypatch):
@@ -100,7 +106,7 @@ def test_remembered_revisions_expire(with_redis, compound, database_lookups, mon
     clock = page_freshness.time.monotonic() + page_freshness.MAX_TRUST_SECONDS + 1
     monkeypatch.setattr(page_freshness.time, "monotonic", lambda: clock)
     page_freshness.compound_revision("milnacipran")
-    assert database_lookups == ["milnacipran"] * 3
+    assert database_lookups == ["milnacipran"] * 2
 
 
 def test_redis_not_answering_means_asking_the_database(settings, fresh_state, compound, database_lookups):
@@ -109,29 +115,34 @@ def test_redis_not_answering_means_asking_the_database(settings, fresh_state, co
 
 
 def test_an_unknown_slug_is_none_and_never_remembered(with_redis, db, database_lookups):
-    lookups_for(3, "nothing-here")
-    assert database_lookups == ["nothing-here"] * 3
+    assert (lookups_for(3, "nothing-here"), database_lookups) == ([None] * 3, ["nothing-here"] * 3)
 
 
-def test_catalog_state_bump_publishes_a_new_epoch(with_redis, db, django_capture_on_commit_callbacks):
-    with_redis.set(page_freshness.EPOCH_KEY, "before")
+@pytest.fixture
+def announcements(with_redis):
+    pubsub = with_redis.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(page_freshness.CHANNEL)
+    pubsub.get_message(timeout=1)  # the confirmation
+    yield lambda: [m for m in iter(lambda: pubsub.get_message(timeout=0.2), None)]
+    pubsub.close()
+
+
+def test_catalog_state_bump_announces_once_committed(announcements, db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         CatalogState.bump()
-    assert with_redis.get(page_freshness.EPOCH_KEY) not in (None, b"before")
+    assert [m["data"] for m in announcements()] == [b"changed"]
 
 
-def test_a_rolled_back_change_publishes_nothing(with_redis, db, django_capture_on_commit_callbacks):
-    with_redis.set(page_freshness.EPOCH_KEY, "before")
+def test_a_rolled_back_change_announces_nothing(announcements, db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         CatalogState.bump()
-    assert (with_redis.get(page_freshness.EPOCH_KEY), len(callbacks)) == (b"before", 1)
+    assert (announcements(), len(callbacks)) == ([], 1)
 
 
-def test_a_failed_publish_is_logged_and_this_process_forgets(
-    settings, fresh_state, with_redis, compound, database_lookups, caplog
+def test_a_failed_announcement_is_logged_and_this_process_forgets(
+    settings, with_redis, compound, database_lookups, caplog
 ):
     lookups_for(2)
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
-    page_freshness._client = None
-    page_freshness.publish_new_epoch()
-    assert ("could not publish a catalog change" in caplog.text, page_freshness._remembered) == (True, {})
+    page_freshness.announce_change()
+    assert ("could not announce a catalog change" in caplog.text, dict(page_freshness._remembered)) == (True, {})
