@@ -86,21 +86,32 @@ def _listening() -> bool:
 
 def compound_revision(slug: str) -> tuple[int, int] | None:
     """(pk, revision) of the compound with this slug, or None if there is none."""
+    return _remembered_or_read(f"compound:{slug}", lambda: revision_from_database(slug))
+
+
+def catalog_revision() -> int:
+    """CatalogState's revision: the key of the cached home and list pages."""
+    from .models import CatalogState
+
+    return _remembered_or_read("catalog", CatalogState.current)
+
+
+def _remembered_or_read(key: str, read):
     with _lock:
         listening = _listening()
         if listening:
-            remembered = _remembered.get(slug)
+            remembered = _remembered.get(key)
             if remembered and time.monotonic() - remembered[1] < MAX_TRUST_SECONDS:
                 return remembered[0]
-    revision = revision_from_database(slug)
-    if listening and revision is not None:
+    value = read()
+    if listening and value is not None:
         with _lock:
             # Remembered even if an announcement arrived meanwhile: the next check reads it and forgets.
-            _remembered[slug] = (revision, time.monotonic())
-            _remembered.move_to_end(slug)
+            _remembered[key] = (value, time.monotonic())
+            _remembered.move_to_end(key)
             while len(_remembered) > REMEMBERED_REVISIONS:
                 _remembered.popitem(last=False)
-    return revision
+    return value
 
 
 # Plain DB-API SQL on purpose: this runs on every cached page view, and Django's cursor wrapper and

@@ -9,8 +9,9 @@ from calculator.widget import widget_context
 
 from .exporting import compound_mol as compound_mol_text
 from .exporting import compound_sdf as compound_sdf_text
-from .models import CatalogState, Compound
+from .models import Compound
 from .page_cache import cached_response, compound_page_key, page_cache_enabled
+from .page_freshness import catalog_revision
 from .selectors import keyset_page
 
 MAX_QUERY_LENGTH = 200
@@ -23,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "catalog/home.html", {"compounds": compounds})
 
     if page_cache_enabled():
-        return cached_response(request, f"home:{CatalogState.current()}", render_home)
+        return cached_response(request, f"home:{catalog_revision()}", render_home)
     return render_home()
 
 
@@ -52,7 +53,7 @@ def compound_list(request: HttpRequest) -> HttpResponse:
         return render(request, "catalog/compound_list.html", {"query": query, "page": page})
 
     if page_cache_enabled() and not query and after is None and before is None:
-        return cached_response(request, f"list:{CatalogState.current()}", render_list)
+        return cached_response(request, f"list:{catalog_revision()}", render_list)
     return render_list()
 
 

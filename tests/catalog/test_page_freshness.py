@@ -146,3 +146,14 @@ def test_a_failed_announcement_is_logged_and_this_process_forgets(
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     page_freshness.announce_change()
     assert ("could not announce a catalog change" in caplog.text, dict(page_freshness._remembered)) == (True, {})
+
+
+def test_the_catalog_revision_is_remembered_until_a_change_is_announced(
+    with_redis, db, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    before = page_freshness.catalog_revision()
+    with django_assert_num_queries(0):
+        page_freshness.catalog_revision()
+    with django_capture_on_commit_callbacks(execute=True):
+        CatalogState.bump()
+    assert page_freshness.catalog_revision() == before + 1
