@@ -25,7 +25,11 @@ def link_columns(side: str) -> list[str]:
 
 class CompoundQuerySet(models.QuerySet):
     def for_page(self) -> CompoundQuerySet:
-        """Everything the compound page shows, in a fixed number of queries whatever the row counts."""
+        """Everything the compound page shows, in a fixed number of queries whatever the row counts.
+
+        The page itself loads through ``compound_for_page()``, which reads the same with plain SQL;
+        this is the ORM's statement of what that must return (the tests compare the two).
+        """
         from .models import RelatedForm, TrialTable
 
         return self.select_related("melting_point_form").prefetch_related(
@@ -153,3 +157,102 @@ def compound_revision(slug: str) -> tuple[int, int] | None:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, revision FROM {Compound._meta.db_table} WHERE slug = %s", [slug])
         return cursor.fetchone()
+
+
+def _fetch(model, sql: str, params: list) -> list:
+    return list(model.objects.raw(sql, params))
+
+
+def _set_prefetched(instance, relation: str, rows: list) -> None:
+    """Leave ``rows`` where ``prefetch_related`` would, so ``instance.<relation>.all()`` reads them."""
+    queryset = getattr(instance, relation).get_queryset()  # lazy: filtering it would query as usual
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
+
+
+def compound_for_page(slug: str):
+    """The compound with everything its page shows, as ``for_page()`` gives it; ``DoesNotExist`` if none.
+
+    Plain SQL on purpose: each of these is an indexed lookup of a few rows, and building and compiling
+    the ORM queries (with prefetch_related's bookkeeping) cost several times more than running them.
+    ``raw()`` still converts each column the ORM's way (decimals on SQLite), so the objects are the same.
+    One query per relation whatever the row counts; the trial rows' only when there are tables.
+    """
+    from .models import (
+        Compound,
+        Description,
+        PharmacokineticParameter,
+        Reference,
+        RelatedForm,
+        Section,
+        Synonym,
+        TrialRow,
+        TrialTable,
+    )
+
+    table = Compound._meta.db_table
+    found = _fetch(
+        Compound,
+        f"SELECT c.*, mp.name AS mp_form_name, mp.slug AS mp_form_slug FROM {table} c"
+        f" LEFT JOIN {table} mp ON mp.id = c.melting_point_form_id WHERE c.slug = %s",
+        [slug],
+    )
+    if not found:
+        raise Compound.DoesNotExist(f"No compound with slug {slug!r}.")
+    compound = found[0]
+    if compound.melting_point_form_id is not None:
+        # The page shows only the other form's name and link.
+        compound.melting_point_form = Compound(
+            id=compound.melting_point_form_id, name=compound.mp_form_name, slug=compound.mp_form_slug
+        )
+    children = {
+        "synonyms": Synonym,
+        "descriptions": Description,
+        "pk_parameters": PharmacokineticParameter,
+        "trial_tables": TrialTable,
+        "sections": Section,
+        "references": Reference,
+    }
+    for relation, model in children.items():
+        sql = f"SELECT * FROM {model._meta.db_table} WHERE compound_id = %s ORDER BY position, id"
+        _set_prefetched(compound, relation, _fetch(model, sql, [compound.pk]))
+    tables = compound.trial_tables.all()
+    if tables:
+        rows_by_table = {t.pk: [] for t in tables}
+        sql = (
+            f"SELECT r.* FROM {TrialRow._meta.db_table} r JOIN {TrialTable._meta.db_table} t ON t.id = r.table_id"
+            " WHERE t.compound_id = %s ORDER BY r.position, r.id"
+        )
+        for row in _fetch(TrialRow, sql, [compound.pk]):
+            rows_by_table[row.table_id].append(row)
+        for t in tables:
+            _set_prefetched(t, "rows", rows_by_table[t.pk])
+
+    # Links either way in one query, each row the compound at the other end (LINKED_COMPOUND_COLUMNS).
+    columns = ", ".join(f"c.{name}" for name in ("id", *LINKED_COMPOUND_COLUMNS))
+    sql = (
+        f"SELECT {columns}, l.id AS link_id, l.compound_id AS link_compound_id, l.related_id AS link_related_id,"
+        f" l.relation AS link_relation, l.position AS link_position FROM {RelatedForm._meta.db_table} l"
+        f" JOIN {table} c ON c.id = CASE WHEN l.compound_id = %s THEN l.related_id ELSE l.compound_id END"
+        " WHERE l.compound_id = %s OR l.related_id = %s ORDER BY l.position, l.id"
+    )
+    forms, to = [], []
+    for other in _fetch(Compound, sql, [compound.pk] * 3):
+        link = RelatedForm(
+            id=other.link_id,
+            compound_id=other.link_compound_id,
+            related_id=other.link_related_id,
+            relation=other.link_relation,
+            position=other.link_position,
+        )
+        link._state.adding = False
+        if link.compound_id == compound.pk:
+            link.compound, link.related = compound, other
+            forms.append(link)
+        else:
+            link.compound, link.related = other, compound
+            to.append(link)
+    _set_prefetched(compound, "related_forms", forms)
+    _set_prefetched(compound, "related_to", to)
+    return compound

@@ -11,7 +11,7 @@ from .exporting import compound_mol as compound_mol_text
 from .exporting import compound_sdf as compound_sdf_text
 from .models import CatalogState, Compound
 from .page_cache import cached_response, page_cache_enabled
-from .selectors import compound_revision, keyset_page
+from .selectors import compound_for_page, compound_revision, keyset_page
 
 MAX_QUERY_LENGTH = 200
 
@@ -70,7 +70,7 @@ def compound_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _render_compound(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        compound = Compound.objects.for_page().get(slug=slug)
+        compound = compound_for_page(slug)
     except Compound.DoesNotExist:
         raise Http404("No compound with that address.") from None
     context = {"compound": compound, "calculator": widget_context(request, compound)}
