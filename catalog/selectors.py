@@ -171,25 +171,44 @@ def _set_prefetched(instance, relation: str, rows: list) -> None:
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
 
 
+# The page's child tables of text and integers, read in one UNION ALL (no column needs converting).
+PAGE_CHILDREN = ("synonyms", "descriptions", "pk_parameters", "trial_tables", "sections", "references")
+KEY_COLUMNS = ("id", "compound_id", "position")
+
+
+def _child_rows(compound_pk: int) -> dict[str, list]:
+    """Each of PAGE_CHILDREN's rows of one compound, in (position, id) order, as model instances."""
+    from .models import Compound
+
+    models = [Compound._meta.get_field(relation).related_model for relation in PAGE_CHILDREN]
+    texts = [[f.column for f in m._meta.concrete_fields if f.column not in KEY_COLUMNS] for m in models]
+    width = max(len(columns) for columns in texts)
+    # Same column types in every branch: the keys first, then text padded with NULLs.
+    sql = " UNION ALL ".join(
+        f"SELECT {part} AS part, {', '.join([*KEY_COLUMNS, *columns, *['NULL'] * (width - len(columns))])}"
+        f" FROM {model._meta.db_table} WHERE compound_id = %s"
+        for part, (model, columns) in enumerate(zip(models, texts, strict=True))
+    )
+    found = {relation: [] for relation in PAGE_CHILDREN}
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} ORDER BY part, position, id", [compound_pk] * len(models))
+        for part, *values in cursor.fetchall():
+            model, relation = models[part], PAGE_CHILDREN[part]
+            by_column = dict(zip([*KEY_COLUMNS, *texts[part]], values, strict=False))
+            fields = model._meta.concrete_fields
+            found[relation].append(model.from_db(connection.alias, None, [by_column[f.column] for f in fields]))
+    return found
+
+
 def compound_for_page(slug: str):
     """The compound with everything its page shows, as ``for_page()`` gives it; ``DoesNotExist`` if none.
 
     Plain SQL on purpose: each of these is an indexed lookup of a few rows, and building and compiling
     the ORM queries (with prefetch_related's bookkeeping) cost several times more than running them.
-    ``raw()`` still converts each column the ORM's way (decimals on SQLite), so the objects are the same.
-    One query per relation whatever the row counts; the trial rows' only when there are tables.
+    ``raw()`` still converts columns the ORM's way (decimals on SQLite), so the objects are the same.
+    Four queries whatever the row counts (three without trial tables), each an index lookup.
     """
-    from .models import (
-        Compound,
-        Description,
-        PharmacokineticParameter,
-        Reference,
-        RelatedForm,
-        Section,
-        Synonym,
-        TrialRow,
-        TrialTable,
-    )
+    from .models import Compound, RelatedForm, TrialRow, TrialTable
 
     table = Compound._meta.db_table
     found = _fetch(
@@ -206,17 +225,8 @@ def compound_for_page(slug: str):
         compound.melting_point_form = Compound(
             id=compound.melting_point_form_id, name=compound.mp_form_name, slug=compound.mp_form_slug
         )
-    children = {
-        "synonyms": Synonym,
-        "descriptions": Description,
-        "pk_parameters": PharmacokineticParameter,
-        "trial_tables": TrialTable,
-        "sections": Section,
-        "references": Reference,
-    }
-    for relation, model in children.items():
-        sql = f"SELECT * FROM {model._meta.db_table} WHERE compound_id = %s ORDER BY position, id"
-        _set_prefetched(compound, relation, _fetch(model, sql, [compound.pk]))
+    for relation, rows in _child_rows(compound.pk).items():
+        _set_prefetched(compound, relation, rows)
     tables = compound.trial_tables.all()
     if tables:
         rows_by_table = {t.pk: [] for t in tables}
