@@ -221,9 +221,11 @@ def compound_for_page(slug: str):
         raise Compound.DoesNotExist(f"No compound with slug {slug!r}.")
     compound = found[0]
     if compound.melting_point_form_id is not None:
-        # The page shows only the other form's name and link.
-        compound.melting_point_form = Compound(
-            id=compound.melting_point_form_id, name=compound.mp_form_name, slug=compound.mp_form_slug
+        # The page shows only the other form's name and link; its other columns load if asked for.
+        compound.melting_point_form = Compound.from_db(
+            connection.alias,
+            ["id", "name", "slug"],
+            [compound.melting_point_form_id, compound.mp_form_name, compound.mp_form_slug],
         )
     for relation, rows in _child_rows(compound.pk).items():
         _set_prefetched(compound, relation, rows)
