@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -176,8 +177,9 @@ PAGE_CHILDREN = ("synonyms", "descriptions", "pk_parameters", "trial_tables", "s
 KEY_COLUMNS = ("id", "compound_id", "position")
 
 
-def _child_rows(compound_pk: int) -> dict[str, list]:
-    """Each of PAGE_CHILDREN's rows of one compound, in (position, id) order, as model instances."""
+@functools.cache
+def _child_query() -> tuple[list, list[list[str]], str]:
+    """The child models, each one's text columns, and the UNION ALL reading them (built once)."""
     from .models import Compound
 
     models = [Compound._meta.get_field(relation).related_model for relation in PAGE_CHILDREN]
@@ -189,14 +191,20 @@ def _child_rows(compound_pk: int) -> dict[str, list]:
         f" FROM {model._meta.db_table} WHERE compound_id = %s"
         for part, (model, columns) in enumerate(zip(models, texts, strict=True))
     )
+    return models, texts, f"{sql} ORDER BY part, position, id"
+
+
+def _child_rows(compound_pk: int) -> dict[str, list]:
+    """Each of PAGE_CHILDREN's rows of one compound, in (position, id) order, as model instances."""
+    models, texts, sql = _child_query()
     found = {relation: [] for relation in PAGE_CHILDREN}
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql} ORDER BY part, position, id", [compound_pk] * len(models))
+        cursor.execute(sql, [compound_pk] * len(models))
         for part, *values in cursor.fetchall():
-            model, relation = models[part], PAGE_CHILDREN[part]
+            model = models[part]
             by_column = dict(zip([*KEY_COLUMNS, *texts[part]], values, strict=False))
-            fields = model._meta.concrete_fields
-            found[relation].append(model.from_db(connection.alias, None, [by_column[f.column] for f in fields]))
+            row = [by_column[f.column] for f in model._meta.concrete_fields]
+            found[PAGE_CHILDREN[part]].append(model.from_db(connection.alias, None, row))
     return found
 
 

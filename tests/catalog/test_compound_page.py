@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 
 from catalog.models import Compound
-from catalog.selectors import LINKED_COMPOUND_COLUMNS, compound_for_page
+from catalog.selectors import KEY_COLUMNS, LINKED_COMPOUND_COLUMNS, PAGE_CHILDREN, compound_for_page
 from tests.factories import add_rows, make_compound
 
 MILNACIPRAN = "VC0006221"
@@ -242,3 +242,17 @@ def test_page_loader_reads_what_the_orm_reads(demo_catalog, django_assert_num_qu
 def test_page_loader_raises_does_not_exist(db):
     with pytest.raises(Compound.DoesNotExist):
         compound_for_page("no-such-compound")
+
+
+def test_page_children_union_reads_only_text_columns():
+    """The UNION ALL hands back raw column values: a decimal, date or boolean there would need converting."""
+    from django.db import models
+
+    for relation in PAGE_CHILDREN:
+        fields = Compound._meta.get_field(relation).related_model._meta.concrete_fields
+        others = [
+            f.name
+            for f in fields
+            if f.column not in KEY_COLUMNS and not isinstance(f, models.CharField | models.TextField)
+        ]
+        assert others == [], relation
