@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Prefetch, Q
 
 from .page_freshness import compound_revision  # noqa: F401 (calculator.views imports it from here)
@@ -26,7 +27,11 @@ def link_columns(side: str) -> list[str]:
 
 class CompoundQuerySet(models.QuerySet):
     def for_page(self) -> CompoundQuerySet:
-        """Everything the compound page shows, in a fixed number of queries whatever the row counts."""
+        """Everything the compound page shows, in a fixed number of queries whatever the row counts.
+
+        The page itself loads through ``compound_for_page()``, which reads the same with plain SQL;
+        this is the ORM's statement of what that must return (the tests compare the two).
+        """
         from .models import RelatedForm, TrialTable
 
         return self.select_related("melting_point_form").prefetch_related(
@@ -141,3 +146,120 @@ def keyset_page(
     items = rows[:size]
     next_cursor = items[-1].pk if len(rows) > size else None
     return KeysetPage(items, items[0].pk if anchor is not None and items else None, next_cursor)
+
+
+def _fetch(model, sql: str, params: list) -> list:
+    return list(model.objects.raw(sql, params))
+
+
+def _set_prefetched(instance, relation: str, rows: list) -> None:
+    """Leave ``rows`` where ``prefetch_related`` would, so ``instance.<relation>.all()`` reads them."""
+    queryset = getattr(instance, relation).get_queryset()  # lazy: filtering it would query as usual
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
+
+
+# The page's child tables of text and integers, read in one UNION ALL (no column needs converting).
+PAGE_CHILDREN = ("synonyms", "descriptions", "pk_parameters", "trial_tables", "sections", "references")
+KEY_COLUMNS = ("id", "compound_id", "position")
+
+
+@functools.cache
+def _child_query() -> tuple[list, list[list[str]], str]:
+    """The child models, each one's text columns, and the UNION ALL reading them (built once)."""
+    from .models import Compound
+
+    models = [Compound._meta.get_field(relation).related_model for relation in PAGE_CHILDREN]
+    texts = [[f.column for f in m._meta.concrete_fields if f.column not in KEY_COLUMNS] for m in models]
+    width = max(len(columns) for columns in texts)
+    # Same column types in every branch: the keys first, then text padded with NULLs.
+    sql = " UNION ALL ".join(
+        f"SELECT {part} AS part, {', '.join([*KEY_COLUMNS, *columns, *['NULL'] * (width - len(columns))])}"
+        f" FROM {model._meta.db_table} WHERE compound_id = %s"
+        for part, (model, columns) in enumerate(zip(models, texts, strict=True))
+    )
+    return models, texts, f"{sql} ORDER BY part, position, id"
+
+
+def _child_rows(compound_pk: int) -> dict[str, list]:
+    """Each of PAGE_CHILDREN's rows of one compound, in (position, id) order, as model instances."""
+    models, texts, sql = _child_query()
+    found = {relation: [] for relation in PAGE_CHILDREN}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [compound_pk] * len(models))
+        for part, *values in cursor.fetchall():
+            model = models[part]
+            by_column = dict(zip([*KEY_COLUMNS, *texts[part]], values, strict=False))
+            row = [by_column[f.column] for f in model._meta.concrete_fields]
+            found[PAGE_CHILDREN[part]].append(model.from_db(connection.alias, None, row))
+    return found
+
+
+def compound_for_page(slug: str):
+    """The compound with everything its page shows, as ``for_page()`` gives it; ``DoesNotExist`` if none.
+
+    Plain SQL on purpose: each of these is an indexed lookup of a few rows, and building and compiling
+    the ORM queries (with prefetch_related's bookkeeping) cost several times more than running them.
+    ``raw()`` still converts columns the ORM's way (decimals on SQLite), so the objects are the same.
+    Four queries whatever the row counts (three without trial tables), each an index lookup.
+    """
+    from .models import Compound, RelatedForm, TrialRow
+
+    table = Compound._meta.db_table
+    found = _fetch(
+        Compound,
+        f"SELECT c.*, mp.name AS mp_form_name, mp.slug AS mp_form_slug FROM {table} c"
+        f" LEFT JOIN {table} mp ON mp.id = c.melting_point_form_id WHERE c.slug = %s",
+        [slug],
+    )
+    if not found:
+        raise Compound.DoesNotExist(f"No compound with slug {slug!r}.")
+    compound = found[0]
+    if compound.melting_point_form_id is not None:
+        # The page shows only the other form's name and link; its other columns load if asked for.
+        compound.melting_point_form = Compound.from_db(
+            connection.alias,
+            ["id", "name", "slug"],
+            [compound.melting_point_form_id, compound.mp_form_name, compound.mp_form_slug],
+        )
+    for relation, rows in _child_rows(compound.pk).items():
+        _set_prefetched(compound, relation, rows)
+    tables = compound.trial_tables.all()
+    if tables:
+        rows_by_table = {t.pk: [] for t in tables}
+        # By the tables' ids, not a join: a join's plan hangs on row estimates (a seq scan at 1M).
+        placeholders = ", ".join(["%s"] * len(rows_by_table))
+        sql = f"SELECT * FROM {TrialRow._meta.db_table} WHERE table_id IN ({placeholders}) ORDER BY position, id"
+        for row in _fetch(TrialRow, sql, list(rows_by_table)):
+            rows_by_table[row.table_id].append(row)
+        for t in tables:
+            _set_prefetched(t, "rows", rows_by_table[t.pk])
+
+    # Links either way in one query, each row the compound at the other end (LINKED_COMPOUND_COLUMNS).
+    columns = ", ".join(f"c.{name}" for name in ("id", *LINKED_COMPOUND_COLUMNS))
+    sql = (
+        f"SELECT {columns}, l.id AS link_id, l.compound_id AS link_compound_id, l.related_id AS link_related_id,"
+        f" l.relation AS link_relation, l.position AS link_position FROM {RelatedForm._meta.db_table} l"
+        f" JOIN {table} c ON c.id = CASE WHEN l.compound_id = %s THEN l.related_id ELSE l.compound_id END"
+        " WHERE l.compound_id = %s OR l.related_id = %s ORDER BY l.position, l.id"
+    )
+    forms, to = [], []
+    for other in _fetch(Compound, sql, [compound.pk] * 3):
+        link = RelatedForm(
+            id=other.link_id,
+            compound_id=other.link_compound_id,
+            related_id=other.link_related_id,
+            relation=other.link_relation,
+            position=other.link_position,
+        )
+        link._state.adding = False
+        if link.compound_id == compound.pk:
+            link.compound, link.related = compound, other
+            forms.append(link)
+        else:
+            link.compound, link.related = other, compound
+            to.append(link)
+    _set_prefetched(compound, "related_forms", forms)
+    _set_prefetched(compound, "related_to", to)
+    return compound

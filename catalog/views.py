@@ -12,7 +12,7 @@ from .exporting import compound_sdf as compound_sdf_text
 from .models import Compound
 from .page_cache import cached_response, compound_page_key, page_cache_enabled
 from .page_freshness import catalog_revision
-from .selectors import keyset_page
+from .selectors import compound_for_page, keyset_page
 
 MAX_QUERY_LENGTH = 200
 
@@ -72,7 +72,7 @@ def compound_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _render_compound(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        compound = Compound.objects.for_page().get(slug=slug)
+        compound = compound_for_page(slug)
     except Compound.DoesNotExist:
         raise Http404("No compound with that address.") from None
     context = {"compound": compound, "calculator": widget_context(request, compound)}
