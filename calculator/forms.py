@@ -24,9 +24,8 @@ from .units import (
     UnitError,
     UnitSpec,
     lookup_unit,
-    quantity,
     units_of,
-    within_limits,
+    value_within_limits,
 )
 
 MAX_NUMBER_LENGTH = 40
@@ -171,7 +170,7 @@ class CalculationForm(forms.Form):
             self.add_error(q.unit_name, f"Choose the unit of the {q.label}.")
         if value is None or unit is None:
             return None
-        if not within_limits(quantity(value, unit), unit.kind):
+        if not value_within_limits(value, unit):
             self.add_error(name, f"Enter a {q.label} from {LIMIT_TEXT[unit.kind]}.")
             return None
         return Given(value, unit)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 
 import pint
 
@@ -174,6 +175,20 @@ SIZE_IN_BASE.update(
 del _spec_
 
 
+@cache  # keyed by expressions built from UNITS, so a finite set
+def conversion_factor(src: str, dst: str) -> Decimal | None:
+    """Pint's factor from unit expression ``src`` to ``dst``; None if they are one unit (pint leaves the number)."""
+    if ureg.Unit(src) == ureg.Unit(dst):
+        return None
+    return Decimal(Quantity(Decimal(1), src).to(dst).magnitude)
+
+
+def convert(value: Decimal, src: str, dst: str) -> Decimal:
+    """``Quantity(value, src).to(dst).magnitude`` without building quantities: pint also multiplies by the factor."""
+    factor = conversion_factor(src, dst)
+    return value if factor is None else value * factor
+
+
 def magnitude_in_base(q: pint.Quantity, kind: Kind) -> Decimal:
     """``q`` in its kind's first unit; plain arithmetic when ``q`` is already in one of our units."""
     spec = BY_PINT_NAME.get(str(q.units))
@@ -225,3 +240,9 @@ def within_limits(q: pint.Quantity, kind: Kind) -> bool:
     low, high, symbol = LIMITS[kind]
     value = magnitude_in(q, BY_SYMBOL[symbol])
     return low <= value <= high
+
+
+def value_within_limits(value: Decimal, spec: UnitSpec) -> bool:
+    """``within_limits`` for a number in one of our units, with the same arithmetic but no quantity."""
+    low, high, symbol = LIMITS[spec.kind]
+    return low <= value * SIZE_IN_BASE[spec.symbol] / SIZE_IN_BASE[symbol] <= high
