@@ -16,6 +16,7 @@ from calculator.calculations import (
 )
 from calculator.display import auto_scale, auto_scale_base
 from calculator.units import (
+    BY_PINT_UNIT,
     BY_SYMBOL,
     KIND_BASE,
     SIZE_IN_BASE,
@@ -76,6 +77,15 @@ def test_auto_scale_base_agrees_with_auto_scale(symbol):
     value = Decimal("0.4567")
     expected = auto_scale(Quantity(value, spec.pint_unit), spec.kind)
     assert auto_scale_base(value * SIZE_IN_BASE[symbol], spec.kind) == expected
+
+
+@pytest.mark.parametrize("symbol", symbols(UNITS))
+def test_each_units_quantities_are_recognised_by_their_pint_unit(symbol):
+    assert BY_PINT_UNIT[Quantity(Decimal(1), BY_SYMBOL[symbol].pint_unit).units] is BY_SYMBOL[symbol]
+
+
+def test_a_converted_quantity_is_recognised_by_its_pint_unit():
+    assert BY_PINT_UNIT[Quantity(Decimal(1), "g/L").to("mg/mL").units] is BY_SYMBOL["mg/mL"]
 
 
 def inputs(solve, *, mass=None, volume=None, concentration=None, mw=MW, purity=Decimal(1), result_kind=None):
