@@ -7,7 +7,7 @@ template or JSON), without a network or a WSGI server, so the figure is server t
 partial also reads the compound from a throwaway in-memory SQLite database. Each figure is the median
 of several runs; compare them with each other (and with a bare Django view on the same machine), not
 across machines. A busy machine makes times noisy: ``--callgrind`` counts CPU instructions per request
-instead (two runs under valgrind, subtracted, so start-up cancels out), which is stable to well under 1 %.
+instead (two runs under valgrind, subtracted, so start-up cancels out); repeat runs agree within ~5 %.
 ``--profile`` prints cProfile's view of the figures picked with ``--only``.
 """
 
@@ -76,7 +76,8 @@ def callgrind_instructions(only: str, repeat: int) -> int:
         "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__,
         "--only", only, "--repeat", str(repeat), "--rounds", "1",
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONMALLOC": "malloc"}  # pymalloc's arenas add noise under valgrind
+    # pymalloc's arenas and random string hashes make the two runs differ by more than the calls do
+    env = {**os.environ, "PYTHONMALLOC": "malloc", "PYTHONHASHSEED": "0"}
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
     return int(re.search(r"Collected : (\d+)", result.stderr).group(1))
 
