@@ -11,21 +11,19 @@ from functools import lru_cache
 
 import pint
 
-from .calculations import (
-    ONE,
-    Dilution,
-    DilutionTerm,
-    concentration_from,
-    is_molar,
-    mass_to_weigh,
-    molecular_weight,
-    solve_dilution,
-    stock_table,
-    to_mass_concentration,
-    volume_to_dissolve,
+from .calculations import ONE, Dilution, DilutionTerm, is_molar, molecular_weight, solve_dilution, stock_table
+from .display import auto_scale, auto_scale_base, format_exact, format_quantity
+from .units import (
+    BY_SYMBOL,
+    LIMIT_TEXT,
+    SIZE_IN_BASE,
+    Kind,
+    Quantity,
+    UnitSpec,
+    convert,
+    value_within_limits,
+    within_limits,
 )
-from .display import auto_scale, format_exact, format_quantity
-from .units import LIMIT_TEXT, Kind, Quantity, UnitSpec, within_limits
 
 BALANCE_MINIMUM = Quantity(Decimal(1), "mg")
 PIPETTE_MINIMUM = Quantity(Decimal(1), "µL")
@@ -94,17 +92,11 @@ def _purity_text(purity: Decimal) -> str:
 def _range_warning(q: pint.Quantity, kind: Kind, display: str) -> list[str]:
     if within_limits(q, kind):
         return []
-    return [f"{display} is outside {LIMIT_TEXT[kind]}, the range of real lab work; check the numbers and units."]
+    return [_range_text(kind, display)]
 
 
-def _solubility_warning(concentration: pint.Quantity, mw: pint.Quantity) -> list[str]:
-    density = to_mass_concentration(concentration, mw=mw)
-    if density <= SOLUBILITY_CAUTION:
-        return []
-    return [
-        f"That is {_show(density, Kind.MASS_CONCENTRATION)}; few compounds dissolve above 100 mg/mL, so check the "
-        "solubility first."
-    ]
+def _range_text(kind: Kind, display: str) -> str:
+    return f"{display} is outside {LIMIT_TEXT[kind]}, the range of real lab work; check the numbers and units."
 
 
 def _purity_clause(purity: Decimal) -> tuple[str, str]:
@@ -114,18 +106,67 @@ def _purity_clause(purity: Decimal) -> tuple[str, str]:
     return " ÷ purity", f" ÷ {_purity_text(purity)}"
 
 
+# The molarity answers run on every widget keystroke and API call, so they do calculations.py's sums on
+# plain Decimals: the same operations in the same order, each `.to()` being a multiplication by pint's
+# factor (units.convert), so every digit is the same as with quantities (tests/calculator/test_fast_path.py).
+GRAM_PER_MOLE = "gram / mole"
+BALANCE_MINIMUM_MG = BALANCE_MINIMUM.to("mg").magnitude
+PIPETTE_MINIMUM_ML = PIPETTE_MINIMUM.to("mL").magnitude
+SOLUBILITY_CAUTION_MG_PER_ML = SOLUBILITY_CAUTION.to("mg/mL").magnitude
+MG, ML, MM, MG_PER_ML = BY_SYMBOL["mg"], BY_SYMBOL["mL"], BY_SYMBOL["mM"], BY_SYMBOL["mg/mL"]
+
+
+def _molar(c: Given, mw: Decimal) -> Decimal:
+    """``calculations.to_molar`` of a given concentration, in molar."""
+    if c.unit.kind == Kind.MOLAR_CONCENTRATION:
+        return convert(c.value, c.unit.pint_unit, "molar")
+    return convert(c.value / mw, f"{c.unit.pint_unit} / ({GRAM_PER_MOLE})", "molar")
+
+
+def _mg_per_ml(c: Given, mw: Decimal) -> Decimal:
+    """``calculations.to_mass_concentration`` of a given concentration, in mg/mL."""
+    if c.unit.kind == Kind.MASS_CONCENTRATION:
+        return convert(c.value, c.unit.pint_unit, "mg/mL")
+    return convert(c.value * mw, f"{c.unit.pint_unit} * {GRAM_PER_MOLE}", "mg/mL")
+
+
+def _scaled(value: Decimal, spec: UnitSpec) -> tuple[Decimal, UnitSpec]:
+    return auto_scale_base(value * SIZE_IN_BASE[spec.symbol], spec.kind)
+
+
+def _show_value(value: Decimal, spec: UnitSpec) -> str:
+    return format_quantity(*_scaled(value, spec))
+
+
+def _range_warnings(value: Decimal, spec: UnitSpec, display: str) -> list[str]:
+    return [] if value_within_limits(value, spec) else [_range_text(spec.kind, display)]
+
+
+def _solubility_warnings(mg_per_ml: Decimal) -> list[str]:
+    if mg_per_ml <= SOLUBILITY_CAUTION_MG_PER_ML:
+        return []
+    return [
+        f"That is {_show_value(mg_per_ml, MG_PER_ML)}; few compounds dissolve above 100 mg/mL, so check the "
+        "solubility first."
+    ]
+
+
 def molarity_answer(inputs: MolarityInputs) -> Answer:
     solvers = {"mass": _mass_answer, "volume": _volume_answer, "concentration": _concentration_answer}
     return solvers[inputs.solve](inputs)
 
 
 def _mass_answer(i: MolarityInputs) -> Answer:
-    mw = molecular_weight(i.mw)
-    mass = mass_to_weigh(concentration=i.concentration.quantity, volume=i.volume.quantity, mw=mw, purity=i.purity)
-    value, unit = auto_scale(mass, Kind.MASS)
+    # calculations.mass_to_weigh
+    mass = convert(
+        _molar(i.concentration, i.mw) * i.volume.value * i.mw / i.purity,
+        f"molar * {i.volume.unit.pint_unit} * {GRAM_PER_MOLE}",
+        "mg",
+    )
+    value, unit = _scaled(mass, MG)
     display = format_quantity(value, unit)
     purity_eq, purity_sub = _purity_clause(i.purity)
-    if is_molar(i.concentration.quantity):
+    if i.concentration.unit.kind == Kind.MOLAR_CONCENTRATION:
         equation = f"mass = concentration × volume × MW{purity_eq}"
         substituted = f"mass = {i.concentration.text} × {i.volume.text} × {_mw_text(i.mw)}{purity_sub} = {display}"
     else:
@@ -136,24 +177,28 @@ def _mass_answer(i: MolarityInputs) -> Answer:
         f"Weigh {display}{what} and bring to a final volume of {i.volume.text} "
         f"to make a {i.concentration.text} solution."
     )
-    warnings = _range_warning(mass, Kind.MASS, display)
-    if mass < BALANCE_MINIMUM:
+    warnings = _range_warnings(mass, MG, display)
+    if mass < BALANCE_MINIMUM_MG:
         warnings.append(
             f"{display} is below 1 mg, less than a typical analytical balance weighs reliably; "
             "make a larger volume, or a more concentrated stock and dilute it."
         )
-    warnings += _solubility_warning(i.concentration.quantity, mw)
+    warnings += _solubility_warnings(_mg_per_ml(i.concentration, i.mw))
     return Answer("mass", value, unit, display, equation, substituted, instruction, i.mw, i.mw_label, tuple(warnings))
 
 
 def _volume_answer(i: MolarityInputs) -> Answer:
-    mw = molecular_weight(i.mw)
-    volume = volume_to_dissolve(mass=i.mass.quantity, concentration=i.concentration.quantity, mw=mw, purity=i.purity)
-    value, unit = auto_scale(volume, Kind.VOLUME)
+    # calculations.volume_to_dissolve
+    volume = convert(
+        i.mass.value * i.purity / (_molar(i.concentration, i.mw) * i.mw),
+        f"{i.mass.unit.pint_unit} / (molar * {GRAM_PER_MOLE})",
+        "mL",
+    )
+    value, unit = _scaled(volume, ML)
     display = format_quantity(value, unit)
     purity_eq = "" if i.purity == ONE else " × purity"
     purity_sub = "" if i.purity == ONE else f" × {_purity_text(i.purity)}"
-    if is_molar(i.concentration.quantity):
+    if i.concentration.unit.kind == Kind.MOLAR_CONCENTRATION:
         equation = f"volume = mass{purity_eq} ÷ (concentration × MW)"
         substituted = f"volume = {i.mass.text}{purity_sub} ÷ ({i.concentration.text} × {_mw_text(i.mw)}) = {display}"
     else:
@@ -162,33 +207,37 @@ def _volume_answer(i: MolarityInputs) -> Answer:
     instruction = (
         f"Dissolve {i.mass.text} and bring to a final volume of {display} to make a {i.concentration.text} solution."
     )
-    warnings = _range_warning(volume, Kind.VOLUME, display)
-    if volume < PIPETTE_MINIMUM:
+    warnings = _range_warnings(volume, ML, display)
+    if volume < PIPETTE_MINIMUM_ML:
         warnings.append(
             f"{display} is below 1 µL, less than a pipette delivers reliably; "
             "use more material or make a lower concentration."
         )
-    warnings += _solubility_warning(i.concentration.quantity, mw)
+    warnings += _solubility_warnings(_mg_per_ml(i.concentration, i.mw))
     return Answer("volume", value, unit, display, equation, substituted, instruction, i.mw, i.mw_label, tuple(warnings))
 
 
 def _concentration_answer(i: MolarityInputs) -> Answer:
-    mw = molecular_weight(i.mw)
-    molar = concentration_from(mass=i.mass.quantity, volume=i.volume.quantity, mw=mw, purity=i.purity)
-    density = to_mass_concentration(molar, mw=mw)
+    # calculations.concentration_from, then to_mass_concentration
+    molar = convert(
+        i.mass.value * i.purity / (i.mw * i.volume.value),
+        f"{i.mass.unit.pint_unit} / ({GRAM_PER_MOLE} * {i.volume.unit.pint_unit})",
+        "mM",
+    )
+    density = convert(molar * i.mw, f"millimolar * {GRAM_PER_MOLE}", "mg/mL")
     if i.result_kind == Kind.MASS_CONCENTRATION:
-        value, unit = auto_scale(density, Kind.MASS_CONCENTRATION)
-        other = _show(molar, Kind.MOLAR_CONCENTRATION)
+        value, unit = _scaled(density, MG_PER_ML)
+        other = _show_value(molar, MM)
     else:
-        value, unit = auto_scale(molar, Kind.MOLAR_CONCENTRATION)
-        other = _show(density, Kind.MASS_CONCENTRATION)
+        value, unit = _scaled(molar, MM)
+        other = _show_value(density, MG_PER_ML)
     display = format_quantity(value, unit)
     purity_eq = "" if i.purity == ONE else " × purity"
     purity_sub = "" if i.purity == ONE else f" × {_purity_text(i.purity)}"
     equation = f"concentration = mass{purity_eq} ÷ (MW × volume)"
     substituted = f"concentration = {i.mass.text}{purity_sub} ÷ ({_mw_text(i.mw)} × {i.volume.text}) = {display}"
     instruction = f"{i.mass.text} brought to a final volume of {i.volume.text} gives {display} ({other})."
-    warnings = _range_warning(molar, Kind.MOLAR_CONCENTRATION, display) + _solubility_warning(molar, mw)
+    warnings = _range_warnings(molar, MM, display) + _solubility_warnings(density)
     return Answer(
         "concentration", value, unit, display, equation, substituted, instruction, i.mw, i.mw_label, tuple(warnings)
     )

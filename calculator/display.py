@@ -57,7 +57,11 @@ def auto_scale(q: pint.Quantity, kind: Kind) -> tuple[Decimal, UnitSpec]:
 
     The floor is tested on the rounded value so 999.97 µL shows as 1.000 mL, not 1000 µL.
     """
-    in_base = magnitude_in_base(q, kind)
+    return auto_scale_base(magnitude_in_base(q, kind), kind)
+
+
+def auto_scale_base(in_base: Decimal, kind: Kind) -> tuple[Decimal, UnitSpec]:
+    """``auto_scale`` for a number already in its kind's first unit (``SIZE_IN_BASE``)."""
     for symbol, floor in LADDERS[kind]:
         value = in_base / SIZE_IN_BASE[symbol]
         if round_significant(value) >= floor:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from django import forms
 
@@ -24,9 +25,8 @@ from .units import (
     UnitError,
     UnitSpec,
     lookup_unit,
-    quantity,
     units_of,
-    within_limits,
+    value_within_limits,
 )
 
 MAX_NUMBER_LENGTH = 40
@@ -74,7 +74,18 @@ def _kind_or_none(unit: UnitSpec | None) -> Kind | None:
     return None if unit is None else unit.kind
 
 
-class NumberField(forms.Field):
+class SharedField:
+    """A field that no form changes once built, so forms share it instead of deep-copying it.
+
+    Django deep-copies every field of every form in case the form edits it; nothing here does, and the
+    copies were a large part of the JSON API's time.
+    """
+
+    def __deepcopy__(self, memo: dict) -> SharedField:
+        return self
+
+
+class NumberField(SharedField, forms.Field):
     """A positive number, or ``None`` when left empty (whether it is needed is the form's call)."""
 
     def __init__(self, **kwargs) -> None:
@@ -86,7 +97,7 @@ class NumberField(forms.Field):
         return parse_number(str(value))
 
 
-class UnitField(forms.Field):
+class UnitField(SharedField, forms.Field):
     """A unit symbol of the given kinds, or ``None`` when empty."""
 
     def __init__(self, *, kinds: tuple[Kind, ...], **kwargs) -> None:
@@ -140,10 +151,17 @@ DILUTION_QUANTITIES = (
 )
 
 
-def _add_quantity_fields(form: forms.Form, quantities: tuple[QuantityField, ...]) -> None:
+class SolveField(SharedField, forms.ChoiceField):
+    pass
+
+
+@cache  # one set of fields per form class, shared by its forms (see SharedField)
+def _quantity_fields(quantities: tuple[QuantityField, ...]) -> dict[str, forms.Field]:
+    fields = {}
     for q in quantities:
-        form.fields[q.name] = NumberField()
-        form.fields[q.unit_name] = UnitField(kinds=q.kinds)
+        fields[q.name] = NumberField()
+        fields[q.unit_name] = UnitField(kinds=q.kinds)
+    return fields
 
 
 class CalculationForm(forms.Form):
@@ -154,7 +172,7 @@ class CalculationForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _add_quantity_fields(self, self.quantities)
+        self.fields.update(_quantity_fields(self.quantities))
 
     def quantity_field(self, name: str) -> QuantityField:
         return next(q for q in self.quantities if q.name == name)
@@ -171,7 +189,7 @@ class CalculationForm(forms.Form):
             self.add_error(q.unit_name, f"Choose the unit of the {q.label}.")
         if value is None or unit is None:
             return None
-        if not within_limits(quantity(value, unit), unit.kind):
+        if not value_within_limits(value, unit):
             self.add_error(name, f"Enter a {q.label} from {LIMIT_TEXT[unit.kind]}.")
             return None
         return Given(value, unit)
@@ -204,7 +222,7 @@ class MolarityForm(CalculationForm):
     """Mass, volume or concentration from the other two and the MW (the seed's three modes)."""
 
     quantities = MOLARITY_QUANTITIES
-    solve = forms.ChoiceField(
+    solve = SolveField(
         choices=[("mass", "Mass"), ("volume", "Volume"), ("concentration", "Concentration")],
         error_messages={
             "required": "Choose what to calculate: mass, volume or concentration.",
@@ -317,7 +335,7 @@ class DilutionForm(CalculationForm):
     """C1·V1 = C2·V2: any one term from the other three; the MW bridges mM and mg/mL."""
 
     quantities = DILUTION_QUANTITIES
-    solve = forms.ChoiceField(
+    solve = SolveField(
         choices=[(t.value, t.name) for t in DilutionTerm],
         error_messages={
             "required": "Choose what to calculate: c1, v1, c2 or v2.",

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 
 import pint
 
@@ -155,7 +156,7 @@ def magnitude_in(q: pint.Quantity, spec: UnitSpec) -> Decimal:
     Between two of our own units of one kind the sizes are exact powers of ten (SIZE_IN_BASE,
     computed once with pint), so plain Decimal arithmetic gives the same number as pint, faster.
     """
-    source = BY_PINT_NAME.get(str(q.units)) if SIZE_IN_BASE else None
+    source = BY_PINT_UNIT.get(q.units) if SIZE_IN_BASE else None
     if source is not None and source.kind == spec.kind:
         return Decimal(q.magnitude) * SIZE_IN_BASE[source.symbol] / SIZE_IN_BASE[spec.symbol]
     return Decimal(q.to(spec.pint_unit).magnitude)
@@ -167,16 +168,31 @@ KIND_BASE: dict[Kind, UnitSpec] = {}
 for _spec_ in UNITS:
     KIND_BASE.setdefault(_spec_.kind, _spec_)
 SIZE_IN_BASE: dict[str, Decimal] = {}  # empty while it is being filled, so magnitude_in asks pint
-BY_PINT_NAME: dict[str, UnitSpec] = {str(ureg.Unit(spec.pint_unit)): spec for spec in UNITS}
+# Keyed by pint's Unit (hashed by its parsed form): formatting a unit as text costs more than the sums.
+BY_PINT_UNIT: dict[pint.Unit, UnitSpec] = {ureg.Unit(spec.pint_unit): spec for spec in UNITS}
 SIZE_IN_BASE.update(
     {spec.symbol: magnitude_in(Quantity(Decimal(1), spec.pint_unit), KIND_BASE[spec.kind]) for spec in UNITS}
 )
 del _spec_
 
 
+@cache  # keyed by expressions built from UNITS, so a finite set
+def conversion_factor(src: str, dst: str) -> Decimal | None:
+    """Pint's factor from unit expression ``src`` to ``dst``; None if they are one unit (pint leaves the number)."""
+    if ureg.Unit(src) == ureg.Unit(dst):
+        return None
+    return Decimal(Quantity(Decimal(1), src).to(dst).magnitude)
+
+
+def convert(value: Decimal, src: str, dst: str) -> Decimal:
+    """``Quantity(value, src).to(dst).magnitude`` without building quantities: pint also multiplies by the factor."""
+    factor = conversion_factor(src, dst)
+    return value if factor is None else value * factor
+
+
 def magnitude_in_base(q: pint.Quantity, kind: Kind) -> Decimal:
     """``q`` in its kind's first unit; plain arithmetic when ``q`` is already in one of our units."""
-    spec = BY_PINT_NAME.get(str(q.units))
+    spec = BY_PINT_UNIT.get(q.units)
     if spec is not None and spec.kind == kind:
         return Decimal(q.magnitude) * SIZE_IN_BASE[spec.symbol]
     return magnitude_in(q, KIND_BASE[kind])
@@ -225,3 +241,9 @@ def within_limits(q: pint.Quantity, kind: Kind) -> bool:
     low, high, symbol = LIMITS[kind]
     value = magnitude_in(q, BY_SYMBOL[symbol])
     return low <= value <= high
+
+
+def value_within_limits(value: Decimal, spec: UnitSpec) -> bool:
+    """``within_limits`` for a number in one of our units, with the same arithmetic but no quantity."""
+    low, high, symbol = LIMITS[spec.kind]
+    return low <= value * SIZE_IN_BASE[spec.symbol] / SIZE_IN_BASE[symbol] <= high

@@ -168,3 +168,19 @@ def test_dilution_form_asks_for_the_mw_when_kinds_differ():
 def test_dilution_form_puts_an_impossible_dilution_on_the_target():
     form = DilutionForm(DILUTION | {"c2": "20", "c2_unit": "mM"})
     assert form.errors == {"c2": ["The final concentration is above the stock concentration; dilution cannot do that."]}
+
+
+def test_forms_share_their_fields_instead_of_copying_them():
+    assert ApiMolarityForm(VALID).fields["mass"] is ApiMolarityForm(VALID).fields["mass"]
+
+
+def test_a_shared_field_keeps_no_state_from_an_earlier_form():
+    errors_for(VALID | {"volume": "2,5", "volume_unit": "mm"})
+    form = ApiMolarityForm(VALID)
+    assert (form.is_valid(), form.answer.display) == (True, "2.464 mg")
+
+
+def test_each_form_class_keeps_its_own_quantity_fields():
+    assert set(DilutionForm().fields) - set(ApiMolarityForm().fields) == {
+        "c1", "c1_unit", "v1", "v1_unit", "c2", "c2_unit", "v2", "v2_unit",
+    }  # fmt: skip
