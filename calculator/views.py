@@ -18,7 +18,7 @@ from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
 from catalog.models import Compound
-from catalog.selectors import compound_revision
+from catalog.page_freshness import compound_revision
 
 from .answers import Answer, stock_table_display
 from .forms import ApiMolarityForm, DilutionForm, StandaloneMolarityForm

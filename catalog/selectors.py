@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.db import connection, models
 from django.db.models import Prefetch, Q
 
-from .page_freshness import compound_revision  # noqa: F401 (calculator.views imports it from here)
 from .validators import CAS_PATTERN, INCHIKEY_PATTERN
 
 # A catalog number as we issue them: letters then digits (VC0006221, CC0000012).
