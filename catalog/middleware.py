@@ -5,17 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 
 from .page_cache import cached_page, compound_page_key, page_cache_enabled
 
 
-@lru_cache(maxsize=8192)
 def compound_page_slug(path_info: str) -> str | None:
     """The slug if this path is a compound page, by Django's own URL patterns (remembered per path)."""
+    return _compound_page_slug(path_info, settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=8192)
+def _compound_page_slug(path_info: str, urlconf: str) -> str | None:
     try:
-        match = resolve(path_info)
+        match = resolve(path_info, urlconf)
     except Resolver404:
         return None
     return match.kwargs["slug"] if match.view_name == "catalog:compound-detail" else None

@@ -222,3 +222,11 @@ def test_numbers_map_to_combinations_one_to_one(seed):
     assert math.gcd(a, synthetic.CAPACITY) == 1  # so the affine map is a bijection
     combos = {synthetic.combination(n, seed) for n in range(1, 5001)}
     assert len(combos) == 5000
+
+
+def test_each_deletion_batch_announces_the_change_once_committed(django_capture_on_commit_callbacks):
+    run("--count", "20", "--commit", "--workers", "1")
+    with django_capture_on_commit_callbacks() as callbacks:
+        run("--delete", "--commit", "--batch-size", "6")
+    # Four batches, each announced as it commits (other servers stop serving those pages), then the list.
+    assert [callback.__name__ for callback in callbacks] == ["announce_change"] * 5

@@ -164,3 +164,9 @@ def test_a_warm_page_keeps_the_security_headers(client, compound):
 )
 def test_only_compound_pages_take_the_early_path(path, slug):
     assert compound_page_slug(path) == slug
+
+
+def test_the_early_path_follows_the_url_configuration_in_force(settings):
+    compound_page_slug("/compounds/milnacipran/")
+    settings.ROOT_URLCONF = "calculator.urls"  # a URLconf without the catalog
+    assert compound_page_slug("/compounds/milnacipran/") is None
