@@ -88,7 +88,7 @@ def callgrind_per_request(only: str, low: int = 20, high: int = 120) -> float:
 
 
 def figures_to_run(client: Client, inputs: MolarityInputs) -> dict:
-    from catalog.models import Compound
+    from catalog.selectors import compound_for_page
 
     htmx = {"HX-Request": "true"}
     return {
@@ -99,7 +99,7 @@ def figures_to_run(client: Client, inputs: MolarityInputs) -> dict:
         "GET /api/calculator/dilution": (lambda: client.get(DILUTION), 1),
         "GET widget htmx partial (with DB)": (lambda: client.get(WIDGET, headers=htmx), 4),
         "  of which compound_for_widget()": (lambda: compound_for_widget("bench"), 4),
-        "  (the page's for_page().get(), not used)": (lambda: Compound.objects.for_page().get(slug="bench"), 4),
+        "  (the page's loader, compound_for_page(), not used)": (lambda: compound_for_page("bench"), 4),
     }
 
 

@@ -1,9 +1,8 @@
 """The one read the calculator makes: a compound with just what the widget shows.
 
-``Compound.objects.for_page()`` prefetches everything the compound page shows (eight relations); the
-widget's htmx request needs only the compound's MW and its salt-form links, so it reads those alone,
-three queries instead of nine, which keeps a calculation request within its time budget (see
-bench/calculator_bench.py).
+The compound page loads everything it shows (``catalog.selectors.compound_for_page``, four queries);
+the widget's htmx request needs only the compound's MW and its salt-form links, so it reads those
+alone, which keeps a calculation request within its time budget (see bench/calculator_bench.py).
 """
 
 from __future__ import annotations
