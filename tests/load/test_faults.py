@@ -4,7 +4,8 @@
   within 5 s, the pages that need the database with the friendly 503, never a 500 or a hang; when
   PostgreSQL is back the same gunicorn serves 200s again by itself.
 - Redis stopped (a redis-server of this test's own): pages keep being served (the cache is bypassed),
-  /healthz says 503 "cache unavailable" for the load balancer, and both come back with Redis.
+  /healthz says 503 "cache unavailable" for the load balancer, and both come back with Redis. An edit
+  made while Redis is down, and one made after it is back, each show on the very next request.
 - SQLite with concurrent admin writes and page reads: no "database is locked" anywhere, no lost edit.
 
 Each part skips when its tool is missing (PostgreSQL server binaries, redis-server), and fails
@@ -231,6 +232,57 @@ def redis_keys(port: int) -> int:
         ["redis-cli", "-h", "127.0.0.1", "-p", str(port), "dbsize"], capture_output=True, text=True, check=False
     )
     return int(result.stdout.strip() or 0)
+
+
+def subscribed_processes(port: int) -> int:
+    """How many processes listen for catalog changes on this Redis (catalog/page_freshness.py)."""
+    result = subprocess.run(
+        ["redis-cli", "-h", "127.0.0.1", "-p", str(port), "pubsub", "numsub", "catalog:changes"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = result.stdout.split()
+    return int(lines[1]) if len(lines) == 2 else 0
+
+
+def test_edits_during_and_after_a_redis_outage_show_on_the_next_request(workdir, serve):
+    """Workers that remember revisions while subscribed must forget them when Redis goes, and again listen
+    (so an edit still shows on the next request) once it is back."""
+    require(bool(shutil.which("redis-server") and shutil.which("redis-cli")), "redis-server or redis-cli not found")
+    port = free_port()
+    redis = start_redis(port)
+    page = "/compounds/milnacipran/"
+    try:
+        with serve(REDIS_URL=f"redis://127.0.0.1:{port}/0") as base:
+            reader, staff = Browser(base, timeout=10), Browser(base, timeout=10)
+            staff.login()
+            pk = staff.compound_ids()["Milnacipran"]
+
+            def both_workers_listening() -> bool:
+                reader.get(page)  # a request subscribes its worker, or serves from what it remembers
+                return subscribed_processes(port) == 2
+
+            def edit_then_read(marker: str) -> list[bool]:
+                saved = staff.edit_compound(pk, {"mechanism_of_action": marker})
+                assert (saved.status, errors(saved.body)) == (302, [])
+                return [marker in reader.get(page).text for _ in range(6)]
+
+            listening_before = _wait_for(both_workers_listening, timeout=15)
+            redis.kill()
+            redis.wait(timeout=10)
+            during = edit_then_read("edited-while-redis-was-down")
+
+            redis = start_redis(port)
+            # Each worker subscribes again on a request once its 5 s pause after the failure is over.
+            listening_again = _wait_for(both_workers_listening, timeout=20)
+            after = edit_then_read("edited-after-redis-came-back")
+    finally:
+        redis.kill()
+        redis.wait(timeout=10)
+    assert (listening_before is not None, listening_again is not None) == (True, True)
+    assert (during, after) == ([True] * 6, [True] * 6)
+    assert "could not announce a catalog change" in server_log(workdir)  # the edit made while Redis was down
 
 
 # SQLite: concurrent admin writes and page reads -------------------------------------------------------
