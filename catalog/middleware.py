@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 
-from .page_cache import cached_page, compound_page_key, page_cache_enabled
+from .page_cache import cached_response, compound_page_key, page_cache_enabled
 
 
 def compound_page_slug(path_info: str) -> str | None:
@@ -27,12 +27,12 @@ def _compound_page_slug(path_info: str, urlconf: str) -> str | None:
 
 
 class CachedPageMiddleware:
-    """A warm compound page, answered right after WhiteNoise, as cheaply as a static file.
+    """Compound pages cached whole, a warm one answered right after WhiteNoise, as cheaply as a static file.
 
     The page is the same for every visitor (no session, user or CSRF token in it), so the session,
     CSRF, auth and message middleware have nothing to add to it; the security headers come from the
-    middleware above this one. Anything else (a miss, a query string, a POST) goes on to the view,
-    which renders and stores the page.
+    middleware above this one. On a miss the request goes on through them to the view, and the page
+    it renders is stored. A query string (calculator inputs) or a POST is never cached.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -43,7 +43,6 @@ class CachedPageMiddleware:
             slug = compound_page_slug(request.path_info)
             if slug is not None:
                 key = compound_page_key(slug)
-                response = cached_page(request, key) if key is not None else None
-                if response is not None:
-                    return response
+                if key is not None:  # None: no such compound, and the view answers 404
+                    return cached_response(request, key, lambda: self.get_response(request))
         return self.get_response(request)

@@ -79,33 +79,21 @@ def page_cache_enabled() -> bool:
     return settings.CATALOG_PAGE_CACHE_SECONDS > 0
 
 
-def _full_key(request: HttpRequest, key: str) -> str:
+def cached_response(request: HttpRequest, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The cached body for this key and host, or render() stored for next time (200 responses only)."""
     # The host and scheme are in the page (canonical link, JSON-LD), so they are part of the key.
-    return f"page:{release()}:{key}:{request.scheme}:{request.get_host()}"
-
-
-def cached_page(request: HttpRequest, key: str) -> HttpResponse | None:
-    """The cached page for this key and host, from this process's copy or the shared cache."""
-    full_key = _full_key(request, key)
+    full_key = f"page:{release()}:{key}:{request.scheme}:{request.get_host()}"
     body = _local_get(full_key)
     if body is None:
         body = cache.get(full_key)
-        if body is None:
-            return None
-        _local_put(full_key, body)
-    response = HttpResponse(body)
-    response["X-Page-Cache"] = "hit"
-    return response
-
-
-def cached_response(request: HttpRequest, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """The cached page for this key and host, or render() stored for next time (200 responses only)."""
-    response = cached_page(request, key)
-    if response is not None:
+        if body is not None:
+            _local_put(full_key, body)
+    if body is not None:
+        response = HttpResponse(body)
+        response["X-Page-Cache"] = "hit"
         return response
     response = render()
     if response.status_code == 200:
-        full_key = _full_key(request, key)
         cache.set(full_key, response.content, settings.CATALOG_PAGE_CACHE_SECONDS)
         _local_put(full_key, response.content)
     response["X-Page-Cache"] = "miss"

@@ -40,6 +40,7 @@ logger = logging.getLogger("catalog.page_freshness")
 CHANNEL = "catalog:changes"
 MAX_TRUST_SECONDS = 30.0
 REMEMBERED_REVISIONS = 4096
+REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}  # a Redis that does not answer is skipped
 RETRY_AFTER_SECONDS = 5.0  # after Redis fails, ask the database for this long before subscribing again
 
 _lock = threading.Lock()  # the subscription and the memory are shared by a process's threads
@@ -47,10 +48,6 @@ _remembered: OrderedDict[str, tuple[tuple[int, int], float]] = OrderedDict()
 _subscription: redis.Connection | None = None
 _subscribed_to = ""
 _retry_at = 0.0
-
-
-def _redis_options() -> dict:
-    return {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
 
 def _listening() -> bool:
@@ -65,7 +62,7 @@ def _listening() -> bool:
                 return False
             _remembered.clear()  # anything read before the subscription was confirmed is suspect
             # RESP2: a RESP3 connection delivers subscription messages as pushes that read_response skips.
-            pool = redis.ConnectionPool.from_url(url, protocol=2, **_redis_options())
+            pool = redis.ConnectionPool.from_url(url, protocol=2, **REDIS_OPTIONS)
             _subscription, _subscribed_to = pool.make_connection(), url
             _subscription.connect()
             _subscription.send_command("SUBSCRIBE", CHANNEL)
@@ -144,7 +141,7 @@ def announce_change() -> None:
     failure: Exception | None = None
     for _attempt in range(3):
         try:
-            with redis.Redis.from_url(settings.REDIS_URL, **_redis_options()) as client:
+            with redis.Redis.from_url(settings.REDIS_URL, **REDIS_OPTIONS) as client:
                 client.publish(CHANNEL, b"changed")
                 client.ping()  # replied once Redis has written the message to every subscriber
             return

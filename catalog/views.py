@@ -10,7 +10,7 @@ from calculator.widget import widget_context
 from .exporting import compound_mol as compound_mol_text
 from .exporting import compound_sdf as compound_sdf_text
 from .models import Compound
-from .page_cache import cached_response, compound_page_key, page_cache_enabled
+from .page_cache import cached_response, page_cache_enabled
 from .page_freshness import catalog_revision
 from .selectors import compound_for_page, keyset_page
 
@@ -59,18 +59,8 @@ def compound_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def compound_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # The bare page (no calculator inputs in the query string) is served from the cache, keyed by the
-    # compound's revision. A hit normally never gets here (catalog.middleware serves it earlier); this
-    # renders and stores it on a miss.
-    if page_cache_enabled() and not request.GET:
-        key = compound_page_key(slug)
-        if key is None:
-            raise Http404("No compound with that address.")
-        return cached_response(request, key, lambda: _render_compound(request, slug))
-    return _render_compound(request, slug)
-
-
-def _render_compound(request: HttpRequest, slug: str) -> HttpResponse:
+    # The bare page (no calculator inputs in the query string) is cached whole, keyed by the compound's
+    # revision, by catalog.middleware.CachedPageMiddleware; this only renders.
     try:
         compound = compound_for_page(slug)
     except Compound.DoesNotExist:
