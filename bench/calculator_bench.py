@@ -18,11 +18,7 @@ import cProfile
 import logging
 import os
 import pstats
-import re
-import statistics
-import subprocess
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,8 +32,9 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import override_settings, setup_test_environment  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 
+from bench.measure import add_figure_arguments, call_repeatedly, callgrind_per_call, per_call_ms  # noqa: E402
 from calculator.answers import Given, MolarityInputs, molarity_answer  # noqa: E402
 from calculator.selectors import compound_for_widget  # noqa: E402
 from calculator.units import BY_SYMBOL  # noqa: E402
@@ -51,40 +48,6 @@ WIDGET = (
     "/calculator/widget/bench/?solve=mass&concentration=10&concentration_unit=mM&volume=1&volume_unit=mL"
     "&vial=bench&purity=98"
 )
-
-
-def per_call_ms(fn, repeat: int, rounds: int = 5) -> float:
-    for _ in range(min(repeat, 200)):  # warm up
-        fn()
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(repeat):
-            fn()
-        samples.append((time.perf_counter() - start) * 1000 / repeat)
-    return statistics.median(samples)
-
-
-def call_repeatedly(fn, repeat: int) -> None:
-    for _ in range(repeat):
-        fn()
-
-
-def callgrind_instructions(only: str, repeat: int) -> int:
-    """Instructions valgrind counts for a whole run of this script with ``--only`` and one timed round."""
-    command = [
-        "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__,
-        "--only", only, "--repeat", str(repeat), "--rounds", "1",
-    ]  # fmt: skip
-    # pymalloc's arenas and random string hashes make the two runs differ by more than the calls do
-    env = {**os.environ, "PYTHONMALLOC": "malloc", "PYTHONHASHSEED": "0"}
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
-    return int(re.search(r"Collected : (\d+)", result.stderr).group(1))
-
-
-def callgrind_per_request(only: str, low: int = 20, high: int = 120) -> float:
-    # Each run makes min(repeat, 200) warm-up calls and one round of ``repeat``: twice ``repeat`` up to 200.
-    return (callgrind_instructions(only, high) - callgrind_instructions(only, low)) / (2 * (high - low))
 
 
 def figures_to_run(client: Client, inputs: MolarityInputs) -> dict:
@@ -105,18 +68,14 @@ def figures_to_run(client: Client, inputs: MolarityInputs) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--only", default="", help="run only the figures whose name contains this")
-    parser.add_argument("--profile", action="store_true", help="print cProfile's top functions for --only")
-    parser.add_argument("--callgrind", action="store_true", help="instructions per request for --only")
+    add_figure_arguments(parser, repeat=1000)
     args = parser.parse_args()
     if args.callgrind:
-        print(f"{args.only}: {callgrind_per_request(args.only):,.0f} instructions per call (callgrind)")
+        print(f"{args.only}: {callgrind_per_call(__file__, args.only):,.0f} instructions per call (callgrind)")
         return
 
     logging.disable(logging.WARNING)  # the baseline's 404s would log one line each
-    setup_test_environment()
+    # Not setup_test_environment(): its instrumented template rendering would inflate the widget's figure.
     override_settings(ROOT_URLCONF="bench.urls").enable()  # the site's URLs plus a bare view
     call_command("migrate", verbosity=0)
     from catalog.models import Compound
