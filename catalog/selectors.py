@@ -147,8 +147,53 @@ def keyset_page(
     return KeysetPage(items, items[0].pk if anchor is not None and items else None, next_cursor)
 
 
-def _fetch(model, sql: str, params: list) -> list:
-    return list(model.objects.raw(sql, params))
+@functools.cache
+def _converters(model, attnames: tuple[str, ...], vendor: str) -> list:
+    """(position, converters, column) for each of these fields whose database value needs converting.
+
+    The same converters a queryset applies (decimals and booleans on SQLite, for instance), worked out
+    once per model and column list instead of per query, as ``raw()`` does. The converters keep no
+    state of the connection they came from; each call is handed the current one.
+    """
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    found = []
+    for position, attname in enumerate(attnames):
+        column = by_attname[attname].get_col(model._meta.db_table)
+        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if functions:
+            found.append((position, functions, column))
+    return found
+
+
+def _instances(model, attnames: tuple[str, ...], rows: list) -> list:
+    """Model instances from rows whose first values are these fields', in the model's field order.
+
+    A row may carry more values after them (another table's, read by the caller); they are ignored here.
+    """
+    converters = _converters(model, attnames, connection.vendor)
+    every_field = len(attnames) == len(model._meta.concrete_fields)
+    instances = []
+    for row in rows:
+        values = list(row[: len(attnames)])
+        for position, functions, column in converters:
+            value = values[position]
+            for convert in functions:
+                value = convert(value, column, connection)
+            values[position] = value
+        instances.append(model.from_db(connection.alias, None if every_field else attnames, values))
+    return instances
+
+
+def _select(sql: str, params: list) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@functools.cache
+def _columns(model, attnames: tuple[str, ...], alias: str) -> str:
+    by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
+    return ", ".join(f"{alias}.{by_attname[name]}" for name in attnames)
 
 
 def _set_prefetched(instance, relation: str, rows: list) -> None:
@@ -206,21 +251,20 @@ def compound_for_page(slug: str):
     from .models import Compound, RelatedForm, TrialRow
 
     table = Compound._meta.db_table
-    found = _fetch(
-        Compound,
-        f"SELECT c.*, mp.name AS mp_form_name, mp.slug AS mp_form_slug FROM {table} c"
+    every_field = tuple(f.attname for f in Compound._meta.concrete_fields)
+    found = _select(
+        f"SELECT {_columns(Compound, every_field, 'c')}, mp.name, mp.slug FROM {table} c"
         f" LEFT JOIN {table} mp ON mp.id = c.melting_point_form_id WHERE c.slug = %s",
         [slug],
     )
     if not found:
         raise Compound.DoesNotExist(f"No compound with slug {slug!r}.")
-    compound = found[0]
+    [compound] = _instances(Compound, every_field, found)
     if compound.melting_point_form_id is not None:
         # The page shows only the other form's name and link; its other columns load if asked for.
+        mp_name, mp_slug = found[0][len(every_field) :]
         compound.melting_point_form = Compound.from_db(
-            connection.alias,
-            ["id", "name", "slug"],
-            [compound.melting_point_form_id, compound.mp_form_name, compound.mp_form_slug],
+            connection.alias, ["id", "name", "slug"], [compound.melting_point_form_id, mp_name, mp_slug]
         )
     for relation, rows in _child_rows(compound.pk).items():
         _set_prefetched(compound, relation, rows)
@@ -229,30 +273,31 @@ def compound_for_page(slug: str):
         rows_by_table = {t.pk: [] for t in tables}
         # By the tables' ids, not a join: a join's plan hangs on row estimates (a seq scan at 1M).
         placeholders = ", ".join(["%s"] * len(rows_by_table))
-        sql = f"SELECT * FROM {TrialRow._meta.db_table} WHERE table_id IN ({placeholders}) ORDER BY position, id"
-        for row in _fetch(TrialRow, sql, list(rows_by_table)):
+        row_fields = tuple(f.attname for f in TrialRow._meta.concrete_fields)
+        sql = (
+            f"SELECT {_columns(TrialRow, row_fields, 'r')} FROM {TrialRow._meta.db_table} r"
+            f" WHERE r.table_id IN ({placeholders}) ORDER BY r.position, r.id"
+        )
+        for row in _instances(TrialRow, row_fields, _select(sql, list(rows_by_table))):
             rows_by_table[row.table_id].append(row)
         for t in tables:
             _set_prefetched(t, "rows", rows_by_table[t.pk])
 
     # Links either way in one query, each row the compound at the other end (LINKED_COMPOUND_COLUMNS).
-    columns = ", ".join(f"c.{name}" for name in ("id", *LINKED_COMPOUND_COLUMNS))
+    linked = ("id", *LINKED_COMPOUND_COLUMNS)
+    linked_fields = tuple(f.attname for f in Compound._meta.concrete_fields if f.name in linked)
+    link_fields = tuple(f.attname for f in RelatedForm._meta.concrete_fields)
     sql = (
-        f"SELECT {columns}, l.id AS link_id, l.compound_id AS link_compound_id, l.related_id AS link_related_id,"
-        f" l.relation AS link_relation, l.position AS link_position FROM {RelatedForm._meta.db_table} l"
+        f"SELECT {_columns(Compound, linked_fields, 'c')}, {_columns(RelatedForm, link_fields, 'l')}"
+        f" FROM {RelatedForm._meta.db_table} l"
         f" JOIN {table} c ON c.id = CASE WHEN l.compound_id = %s THEN l.related_id ELSE l.compound_id END"
         " WHERE l.compound_id = %s OR l.related_id = %s ORDER BY l.position, l.id"
     )
+    found = _select(sql, [compound.pk] * 3)
+    others = _instances(Compound, linked_fields, found)
+    links = _instances(RelatedForm, link_fields, [row[len(linked_fields) :] for row in found])
     forms, to = [], []
-    for other in _fetch(Compound, sql, [compound.pk] * 3):
-        link = RelatedForm(
-            id=other.link_id,
-            compound_id=other.link_compound_id,
-            related_id=other.link_related_id,
-            relation=other.link_relation,
-            position=other.link_position,
-        )
-        link._state.adding = False
+    for other, link in zip(others, links, strict=True):
         if link.compound_id == compound.pk:
             link.compound, link.related = compound, other
             forms.append(link)

@@ -202,13 +202,17 @@ def _page_data(compound) -> dict:
     """What the page reads of a compound and its relations, as comparable values."""
 
     def rows(objects) -> list:
-        return [{f.attname: getattr(o, f.attname) for f in o._meta.concrete_fields} for o in objects]
+        # With each value's type: on SQLite an unconverted boolean (1) or decimal (a float) still compares equal.
+        return [
+            {f.attname: (type(getattr(o, f.attname)), getattr(o, f.attname)) for f in o._meta.concrete_fields}
+            for o in objects
+        ]
 
     def links(objects, side: str) -> list:
         return [
             (
                 (link.pk, link.compound_id, link.related_id, link.relation, link.position),
-                [getattr(getattr(link, side), c) for c in ("pk", *LINKED_COMPOUND_COLUMNS)],
+                [(lambda v: (type(v), v))(getattr(getattr(link, side), c)) for c in ("pk", *LINKED_COMPOUND_COLUMNS)],
             )
             for link in objects
         ]
