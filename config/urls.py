@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/calculator/", include("calculator.api_urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
+    path("favicon.ico", ops_views.favicon, name="favicon"),
     path("robots.txt", seo.robots_txt, name="robots-txt"),
     path("sitemap.xml", seo.sitemap, name="sitemap"),
     path("sitemap-<section>.xml", seo.sitemap_section, name="sitemap-section"),

@@ -48,3 +48,13 @@ def test_each_request_is_logged_as_one_json_line(client, db, caplog):
         {"event": "request", "id": "abc123", "method": "GET", "path": "/robots.txt", "status": 200, "htmx": False},
         "abc123",
     )
+
+
+def test_favicon_ico_redirects_to_the_site_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response["Location"]) == (301, "/static/img/favicon.svg")
+
+
+def test_admin_pages_link_the_site_icon(client, db, settings):
+    response = client.get(f"/{settings.ADMIN_PATH}login/")
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in response.content.decode()
