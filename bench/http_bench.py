@@ -5,6 +5,10 @@ and Redis answer, on PostgreSQL + Redis; drives it with wrk from the same machin
 per second and p50/p99 latency for each endpoint, and each as a ratio to a static file the size of
 the compound page served by the same server in the same run. Absolute numbers on a shared 2-core
 machine mean little; the ratios are what to compare. Results go to bench/results/.
+
+The machine's speed drifts by a quarter from minute to minute, so one static-file figure taken at the
+start would skew every ratio after it. Each endpoint is instead measured in rounds, each right after
+a static-file run on the same server, and its ratio is the median of the rounds' ratios.
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ from tests.prodserver import fetch, production_server
 
 RESULTS = Path(__file__).parent / "results"
 CALC = "solve=mass&concentration=10&concentration_unit=mM&volume=1&volume_unit=mL&mw=246.35"
+STATIC_LABEL, STATIC = "static file (page-sized)", "/static/bench/page.html"
 ENDPOINTS = {
-    "static file (page-sized)": "/static/bench/page.html",
+    STATIC_LABEL: STATIC,
     "bare Django view": "/bench/bare/",
     "compound page, warm": "/compounds/milnacipran/",
     "list page": "/compounds/",
@@ -69,25 +74,37 @@ def page_sized_static_file(static_root: Path, html: bytes) -> None:
     target.write_bytes(html)
 
 
-def run_backend(name: str, seconds: int, connections: int, **env: str) -> dict:
+def run_backend(name: str, seconds: int, connections: int, rounds: int, **env: str) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
     common = {"DJANGO_SETTINGS_MODULE": "config.settings.bench", "DJANGO_REQUEST_LOG": "false", **env}
     with production_server(workdir, workers=2, **common) as base:
         html = fetch(base + "/compounds/milnacipran/")[2]
     page_sized_static_file(workdir / "static", html)  # WhiteNoise indexes files at start-up: restart
-    results = {}
+    results, static_runs = {}, []
     with production_server(workdir, workers=2, **common) as base:
         for label, path in ENDPOINTS.items():
-            fetch(base + path)  # warm the cache and the worker
-            results[label] = wrk(base + path, seconds, connections)
-            print(f"  {name}: {label}: {results[label]['rps']:.0f} req/s", flush=True)
+            if path != STATIC:
+                results[label] = paired_with_static(base, path, seconds, connections, rounds, static_runs)
+                print(f"  {name}: {label}: {results[label]['ratio']:.2f} of the static file", flush=True)
     with production_server(workdir, workers=2, DJANGO_PAGE_CACHE_SECONDS="0", **common) as base:
-        results[COLD] = wrk(base + "/compounds/milnacipran/", seconds, connections)
-        print(f"  {name}: {COLD}: {results[COLD]['rps']:.0f} req/s", flush=True)
-    ceiling = results["static file (page-sized)"]["rps"]
-    for result in results.values():
-        result["ratio"] = round(result["rps"] / ceiling, 3)
-    return {"bytes": len(html), "results": results}
+        results[COLD] = paired_with_static(base, "/compounds/milnacipran/", seconds, connections, rounds, static_runs)
+        print(f"  {name}: {COLD}: {results[COLD]['ratio']:.2f} of the static file", flush=True)
+    static_runs.sort(key=lambda run: run["rps"])
+    static = {**static_runs[len(static_runs) // 2], "ratio": 1.0}  # the median run
+    return {"bytes": len(html), "results": {STATIC_LABEL: static, **results}}
+
+
+def paired_with_static(base: str, path: str, seconds: int, connections: int, rounds: int, static_runs: list) -> dict:
+    """The endpoint's median round, each round a static-file run then the endpoint's, on one server."""
+    fetch(base + path)  # warm the cache and the worker
+    measured = []
+    for _ in range(rounds):
+        static = wrk(base + STATIC, seconds, connections)
+        static_runs.append(static)
+        run = wrk(base + path, seconds, connections)
+        measured.append({**run, "ratio": round(run["rps"] / static["rps"], 3)})
+    measured.sort(key=lambda run: run["ratio"])
+    return measured[len(measured) // 2]
 
 
 def postgres_and_redis_answer() -> bool:
@@ -120,24 +137,27 @@ def table(report: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per endpoint")
+    parser.add_argument("--seconds", type=int, default=3, help="wrk duration of each run")
+    parser.add_argument("--rounds", type=int, default=3, help="static-then-endpoint rounds per endpoint")
     parser.add_argument("--connections", type=int, default=8)
     args = parser.parse_args()
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}",
-        "setup": f"gunicorn 2 sync workers; wrk -t1 -c{args.connections} -d{args.seconds}s on the same machine",
+        "setup": f"gunicorn 2 sync workers; wrk -t1 -c{args.connections} -d{args.seconds}s on the same machine; "
+        f"each ratio the median of {args.rounds} rounds of a static-file run then the endpoint's",
         "backends": {},
     }
     print("SQLite, local-memory cache")
-    report["backends"]["SQLite"] = run_backend("sqlite", args.seconds, args.connections)
+    report["backends"]["SQLite"] = run_backend("sqlite", args.seconds, args.connections, args.rounds)
     if postgres_and_redis_answer():
         print("PostgreSQL + Redis")
         report["backends"]["PostgreSQL + Redis"] = run_backend(
             "postgres",
             args.seconds,
             args.connections,
+            args.rounds,
             DATABASE_URL=fresh_postgres_database("catalog_bench"),
             REDIS_URL="redis://127.0.0.1:6379/3",
         )
