@@ -122,7 +122,7 @@ def main() -> None:
         print(f"{name:40} {value:10.3f} {value / bare if bare else float('nan'):12.1f}")
     if args.only:
         return
-    print("\nTemplates, ms per page including what each includes:")
+    print("\nTemplates, ms per page including what each includes (the timer adds its own cost):")
     for name, value in template_times(render, args.repeat).most_common():
         print(f"  {value:6.3f}  {name}")
 
