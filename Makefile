@@ -57,7 +57,7 @@ serve: venv
 	exec $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --timeout 15
 
 # HTTP benchmark (wrk, Debian package): production server on SQLite and PostgreSQL + Redis, ratios to a
-# static file; writes bench/results/http-DATE.{json,md}. Takes about 3 minutes.
+# static file; writes bench/results/http-DATE.{json,md}. Takes about 5 minutes.
 bench: venv
 	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/http_bench.py
