@@ -190,7 +190,6 @@ def _select(sql: str, params: list) -> list:
         return cursor.fetchall()
 
 
-@functools.cache
 def _columns(model, attnames: tuple[str, ...], alias: str) -> str:
     by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
     return ", ".join(f"{alias}.{by_attname[name]}" for name in attnames)
@@ -209,34 +208,72 @@ PAGE_CHILDREN = ("synonyms", "descriptions", "pk_parameters", "trial_tables", "s
 KEY_COLUMNS = ("id", "compound_id", "position")
 
 
+@dataclass(frozen=True)
+class _PageQueries:
+    """The page loader's statements and the fields each reads, built once per process."""
+
+    compound_fields: tuple[str, ...]
+    compound_sql: str
+    child_models: list
+    child_texts: list[list[str]]
+    children_sql: str
+    trial_row_fields: tuple[str, ...]
+    trial_rows_sql: str  # {placeholders}: one %s per trial table
+    linked_fields: tuple[str, ...]
+    link_fields: tuple[str, ...]
+    links_sql: str
+
+
 @functools.cache
-def _child_query() -> tuple[list, list[list[str]], str]:
-    """The child models, each one's text columns, and the UNION ALL reading them (built once)."""
-    from .models import Compound
+def _page_queries() -> _PageQueries:
+    from .models import Compound, RelatedForm, TrialRow
+
+    table = Compound._meta.db_table
+    compound_fields = tuple(f.attname for f in Compound._meta.concrete_fields)
 
     models = [Compound._meta.get_field(relation).related_model for relation in PAGE_CHILDREN]
     texts = [[f.column for f in m._meta.concrete_fields if f.column not in KEY_COLUMNS] for m in models]
     width = max(len(columns) for columns in texts)
     # Same column types in every branch: the keys first, then text padded with NULLs.
-    sql = " UNION ALL ".join(
+    children = " UNION ALL ".join(
         f"SELECT {part} AS part, {', '.join([*KEY_COLUMNS, *columns, *['NULL'] * (width - len(columns))])}"
         f" FROM {model._meta.db_table} WHERE compound_id = %s"
         for part, (model, columns) in enumerate(zip(models, texts, strict=True))
     )
-    return models, texts, f"{sql} ORDER BY part, position, id"
+
+    trial_row_fields = tuple(f.attname for f in TrialRow._meta.concrete_fields)
+    linked = ("id", *LINKED_COMPOUND_COLUMNS)
+    linked_fields = tuple(f.attname for f in Compound._meta.concrete_fields if f.name in linked)
+    link_fields = tuple(f.attname for f in RelatedForm._meta.concrete_fields)
+    return _PageQueries(
+        compound_fields=compound_fields,
+        compound_sql=f"SELECT {_columns(Compound, compound_fields, 'c')}, mp.name, mp.slug FROM {table} c"
+        f" LEFT JOIN {table} mp ON mp.id = c.melting_point_form_id WHERE c.slug = %s",
+        child_models=models,
+        child_texts=texts,
+        children_sql=f"{children} ORDER BY part, position, id",
+        # By the tables' ids, not a join: a join's plan hangs on row estimates (a seq scan at 1M).
+        trial_rows_sql=f"SELECT {_columns(TrialRow, trial_row_fields, 'r')} FROM {TrialRow._meta.db_table} r"
+        " WHERE r.table_id IN ({placeholders}) ORDER BY r.position, r.id",
+        trial_row_fields=trial_row_fields,
+        linked_fields=linked_fields,
+        link_fields=link_fields,
+        # Links either way in one query, each row the compound at the other end (LINKED_COMPOUND_COLUMNS).
+        links_sql=f"SELECT {_columns(Compound, linked_fields, 'c')}, {_columns(RelatedForm, link_fields, 'l')}"
+        f" FROM {RelatedForm._meta.db_table} l"
+        f" JOIN {table} c ON c.id = CASE WHEN l.compound_id = %s THEN l.related_id ELSE l.compound_id END"
+        " WHERE l.compound_id = %s OR l.related_id = %s ORDER BY l.position, l.id",
+    )
 
 
-def _child_rows(compound_pk: int) -> dict[str, list]:
+def _child_rows(queries: _PageQueries, compound_pk: int) -> dict[str, list]:
     """Each of PAGE_CHILDREN's rows of one compound, in (position, id) order, as model instances."""
-    models, texts, sql = _child_query()
     found = {relation: [] for relation in PAGE_CHILDREN}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [compound_pk] * len(models))
-        for part, *values in cursor.fetchall():
-            model = models[part]
-            by_column = dict(zip([*KEY_COLUMNS, *texts[part]], values, strict=False))
-            row = [by_column[f.column] for f in model._meta.concrete_fields]
-            found[PAGE_CHILDREN[part]].append(model.from_db(connection.alias, None, row))
+    for part, *values in _select(queries.children_sql, [compound_pk] * len(queries.child_models)):
+        model = queries.child_models[part]
+        by_column = dict(zip([*KEY_COLUMNS, *queries.child_texts[part]], values, strict=False))
+        row = [by_column[f.column] for f in model._meta.concrete_fields]
+        found[PAGE_CHILDREN[part]].append(model.from_db(connection.alias, None, row))
     return found
 
 
@@ -245,57 +282,36 @@ def compound_for_page(slug: str):
 
     Plain SQL on purpose: each of these is an indexed lookup of a few rows, and building and compiling
     the ORM queries (with prefetch_related's bookkeeping) cost several times more than running them.
-    ``raw()`` still converts columns the ORM's way (decimals on SQLite), so the objects are the same.
-    Four queries whatever the row counts (three without trial tables), each an index lookup.
+    Columns are still converted the ORM's way (decimals and booleans on SQLite, ``_instances``), so the
+    objects are the same. Four queries whatever the row counts (three without trial tables).
     """
     from .models import Compound, RelatedForm, TrialRow
 
-    table = Compound._meta.db_table
-    every_field = tuple(f.attname for f in Compound._meta.concrete_fields)
-    found = _select(
-        f"SELECT {_columns(Compound, every_field, 'c')}, mp.name, mp.slug FROM {table} c"
-        f" LEFT JOIN {table} mp ON mp.id = c.melting_point_form_id WHERE c.slug = %s",
-        [slug],
-    )
+    queries = _page_queries()
+    found = _select(queries.compound_sql, [slug])
     if not found:
         raise Compound.DoesNotExist(f"No compound with slug {slug!r}.")
-    [compound] = _instances(Compound, every_field, found)
+    [compound] = _instances(Compound, queries.compound_fields, found)
     if compound.melting_point_form_id is not None:
         # The page shows only the other form's name and link; its other columns load if asked for.
-        mp_name, mp_slug = found[0][len(every_field) :]
+        mp_name, mp_slug = found[0][len(queries.compound_fields) :]
         compound.melting_point_form = Compound.from_db(
             connection.alias, ["id", "name", "slug"], [compound.melting_point_form_id, mp_name, mp_slug]
         )
-    for relation, rows in _child_rows(compound.pk).items():
+    for relation, rows in _child_rows(queries, compound.pk).items():
         _set_prefetched(compound, relation, rows)
     tables = compound.trial_tables.all()
     if tables:
         rows_by_table = {t.pk: [] for t in tables}
-        # By the tables' ids, not a join: a join's plan hangs on row estimates (a seq scan at 1M).
-        placeholders = ", ".join(["%s"] * len(rows_by_table))
-        row_fields = tuple(f.attname for f in TrialRow._meta.concrete_fields)
-        sql = (
-            f"SELECT {_columns(TrialRow, row_fields, 'r')} FROM {TrialRow._meta.db_table} r"
-            f" WHERE r.table_id IN ({placeholders}) ORDER BY r.position, r.id"
-        )
-        for row in _instances(TrialRow, row_fields, _select(sql, list(rows_by_table))):
+        sql = queries.trial_rows_sql.format(placeholders=", ".join(["%s"] * len(rows_by_table)))
+        for row in _instances(TrialRow, queries.trial_row_fields, _select(sql, list(rows_by_table))):
             rows_by_table[row.table_id].append(row)
         for t in tables:
             _set_prefetched(t, "rows", rows_by_table[t.pk])
 
-    # Links either way in one query, each row the compound at the other end (LINKED_COMPOUND_COLUMNS).
-    linked = ("id", *LINKED_COMPOUND_COLUMNS)
-    linked_fields = tuple(f.attname for f in Compound._meta.concrete_fields if f.name in linked)
-    link_fields = tuple(f.attname for f in RelatedForm._meta.concrete_fields)
-    sql = (
-        f"SELECT {_columns(Compound, linked_fields, 'c')}, {_columns(RelatedForm, link_fields, 'l')}"
-        f" FROM {RelatedForm._meta.db_table} l"
-        f" JOIN {table} c ON c.id = CASE WHEN l.compound_id = %s THEN l.related_id ELSE l.compound_id END"
-        " WHERE l.compound_id = %s OR l.related_id = %s ORDER BY l.position, l.id"
-    )
-    found = _select(sql, [compound.pk] * 3)
-    others = _instances(Compound, linked_fields, found)
-    links = _instances(RelatedForm, link_fields, [row[len(linked_fields) :] for row in found])
+    found = _select(queries.links_sql, [compound.pk] * 3)
+    others = _instances(Compound, queries.linked_fields, found)
+    links = _instances(RelatedForm, queries.link_fields, [row[len(queries.linked_fields) :] for row in found])
     forms, to = [], []
     for other, link in zip(others, links, strict=True):
         if link.compound_id == compound.pk:
