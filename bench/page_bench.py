@@ -1,13 +1,14 @@
 """Where a cold compound page's server time goes: the loader, the calculator widget, the templates.
 
-Run: .venv/bin/python bench/page_bench.py [--slug milnacipran] [--repeat 300] [--profile]
+Run: .venv/bin/python bench/page_bench.py [--slug milnacipran] [--repeat 300] [--only loader] [--profile] [--callgrind]
 
 "Cold" is what `make bench` measures as "compound page, cold": no cached copy of the page anywhere,
 so every request loads the compound and renders it. Requests go through Django's full stack
 in-process (no network, no WSGI server) on a throwaway SQLite database holding the demo catalog.
 Each figure is the median of several rounds; compare it with the bare Django view measured in the
 same run (the framework's own cost per request), not across machines. ``--profile`` prints
-cProfile's view of one cold request path.
+cProfile's view of the figures ``--only`` picks; ``--callgrind`` counts their instructions per call,
+which does not drift with the machine's load (bench/measure.py).
 """
 
 from __future__ import annotations
