@@ -201,18 +201,18 @@ def test_salt_page_checks_its_free_base_without_lazy_queries(
 def _page_data(compound) -> dict:
     """What the page reads of a compound and its relations, as comparable values."""
 
+    def typed(value) -> tuple:
+        # With its type: on SQLite an unconverted boolean (1) or decimal (a float) still compares equal.
+        return type(value), value
+
     def rows(objects) -> list:
-        # With each value's type: on SQLite an unconverted boolean (1) or decimal (a float) still compares equal.
-        return [
-            {f.attname: (type(getattr(o, f.attname)), getattr(o, f.attname)) for f in o._meta.concrete_fields}
-            for o in objects
-        ]
+        return [{f.attname: typed(getattr(o, f.attname)) for f in o._meta.concrete_fields} for o in objects]
 
     def links(objects, side: str) -> list:
         return [
             (
                 (link.pk, link.compound_id, link.related_id, link.relation, link.position),
-                [(lambda v: (type(v), v))(getattr(getattr(link, side), c)) for c in ("pk", *LINKED_COMPOUND_COLUMNS)],
+                [typed(getattr(getattr(link, side), c)) for c in ("pk", *LINKED_COMPOUND_COLUMNS)],
             )
             for link in objects
         ]
