@@ -9,7 +9,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 
-from .page_cache import cached_response, compound_page_key, page_cache_enabled
+from ops.http_cache import revalidated
+
+from .page_cache import cached_response, compound_page_key, compound_page_validators, page_cache_enabled
+from .page_freshness import compound_revision
 
 
 def compound_page_slug(path_info: str) -> str | None:
@@ -32,7 +35,8 @@ class CachedPageMiddleware:
     The page is the same for every visitor (no session, user or CSRF token in it), so the session,
     CSRF, auth and message middleware have nothing to add to it; the security headers come from the
     middleware above this one. On a miss the request goes on through them to the view, and the page
-    it renders is stored. A query string (calculator inputs) or a POST is never cached.
+    it renders is stored. A query string (calculator inputs) or a POST is never cached. A conditional
+    GET whose ETag or date still matches is answered 304 before the cache is even read.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -41,8 +45,11 @@ class CachedPageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in ("GET", "HEAD") and not request.META.get("QUERY_STRING") and page_cache_enabled():
             slug = compound_page_slug(request.path_info)
-            if slug is not None:
-                key = compound_page_key(slug)
-                if key is not None:  # None: no such compound, and the view answers 404
-                    return cached_response(request, key, lambda: self.get_response(request))
+            state = compound_revision(slug) if slug is not None else None
+            if state is not None:  # None: no such compound, and the view answers 404
+
+                def serve(request: HttpRequest) -> HttpResponse:
+                    return cached_response(request, compound_page_key(state), lambda: self.get_response(request))
+
+                return revalidated(lambda: compound_page_validators(state))(serve)(request)
         return self.get_response(request)

@@ -14,6 +14,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import cache as memoize
 from pathlib import Path
 
@@ -21,7 +22,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from .page_freshness import compound_revision
+from ops.http_cache import Validators
+
+from .page_freshness import PageState, catalog_revision, compound_revision
 
 # A small per-process copy of recently served pages in front of the shared cache. It can never be
 # stale: a key names one revision of one page, whose body never changes. So the processes need not
@@ -59,13 +62,20 @@ CODE_FOLDERS = ("catalog", "calculator", "config", "ops", "templates", "static")
 CODE_SUFFIXES = {".py", ".html", ".css", ".js", ".svg", ".json"}
 
 
+def code_files(base: Path, folders: tuple[str, ...] = CODE_FOLDERS) -> list[Path]:
+    return [
+        path
+        for folder in folders
+        for path in sorted((base / folder).rglob("*"))
+        if path.suffix in CODE_SUFFIXES and path.is_file()
+    ]
+
+
 def code_fingerprint(base: Path, folders: tuple[str, ...] = CODE_FOLDERS) -> str:
     digest = hashlib.blake2b(digest_size=6)
-    for folder in folders:
-        for path in sorted((base / folder).rglob("*")):
-            if path.suffix in CODE_SUFFIXES and path.is_file():
-                digest.update(path.relative_to(base).as_posix().encode())
-                digest.update(path.read_bytes())
+    for path in code_files(base, folders):
+        digest.update(path.relative_to(base).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -73,6 +83,31 @@ def code_fingerprint(base: Path, folders: tuple[str, ...] = CODE_FOLDERS) -> str
 def release() -> str:
     """This code's fingerprint, computed once per process (a few milliseconds)."""
     return code_fingerprint(Path(settings.BASE_DIR))
+
+
+@memoize
+def release_time() -> datetime:
+    """When this code was last changed on disk: no page rendered by it is older than that."""
+    newest = max(path.stat().st_mtime for path in code_files(Path(settings.BASE_DIR)))
+    return datetime.fromtimestamp(int(newest), tz=UTC)
+
+
+def compound_page_validators(state: PageState) -> Validators:
+    """ETag and Last-Modified of a compound's page (and its downloads) at this state, for this code."""
+    return Validators(
+        etag=f'W/"compound-{state.pk}-{state.revision}-{release()}"',
+        last_modified=max(state.changed_at, release_time()),
+    )
+
+
+def compound_validators(*, slug: str, **_) -> Validators | None:
+    state = compound_revision(slug)
+    return None if state is None else compound_page_validators(state)
+
+
+def catalog_validators(**_) -> Validators:
+    """ETag of the pages that show the catalog as a whole (home, list, search), from CatalogState's revision."""
+    return Validators(etag=f'W/"catalog-{catalog_revision()}-{release()}"')
 
 
 def page_cache_enabled() -> bool:
@@ -100,7 +135,6 @@ def cached_response(request: HttpRequest, key: str, render: Callable[[], HttpRes
     return response
 
 
-def compound_page_key(slug: str) -> str | None:
-    """The cache key of this compound's page at its current revision, or None: no such compound."""
-    revision = compound_revision(slug)
-    return None if revision is None else f"compound:{revision[0]}:{revision[1]}"
+def compound_page_key(state: PageState) -> str:
+    """The cache key of a compound's page at this state."""
+    return f"compound:{state.pk}:{state.revision}"

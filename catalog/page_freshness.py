@@ -30,6 +30,8 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from datetime import UTC, datetime
+from typing import NamedTuple
 
 import redis
 from django.conf import settings
@@ -81,8 +83,16 @@ def _listening() -> bool:
         return False
 
 
-def compound_revision(slug: str) -> tuple[int, int] | None:
-    """(pk, revision) of the compound with this slug, or None if there is none."""
+class PageState(NamedTuple):
+    """What a compound page's freshness hangs on: its revision, and when that revision was made."""
+
+    pk: int
+    revision: int
+    changed_at: datetime
+
+
+def compound_revision(slug: str) -> PageState | None:
+    """The compound's PageState (pk, revision, changed_at), or None if there is no compound with this slug."""
     return _remembered_or_read(f"compound:{slug}", lambda: revision_from_database(slug))
 
 
@@ -114,19 +124,25 @@ def _remembered_or_read(key: str, read):
 # Plain DB-API SQL on purpose: this runs on every cached page view, and Django's cursor wrapper and
 # the ORM each cost several times more than the indexed lookup itself. Errors still come out as
 # Django's (a database outage must reach ops.views.server_error as OperationalError).
-def revision_from_database(slug: str) -> tuple[int, int] | None:
+def revision_from_database(slug: str) -> PageState | None:
     from .models import Compound
 
     connection.ensure_connection()
     placeholder = "?" if connection.vendor == "sqlite" else "%s"
-    sql = f"SELECT id, revision FROM {Compound._meta.db_table} WHERE slug = {placeholder}"
+    sql = f"SELECT id, revision, updated_at FROM {Compound._meta.db_table} WHERE slug = {placeholder}"
     with connection.wrap_database_errors:
         cursor = connection.connection.cursor()
         try:
             cursor.execute(sql, (slug,))
-            return cursor.fetchone()
+            row = cursor.fetchone()
         finally:
             cursor.close()
+    if row is None:
+        return None
+    pk, revision, changed_at = row
+    if changed_at.tzinfo is None:  # SQLite's DB-API gives it naive; Django stores UTC (USE_TZ)
+        changed_at = changed_at.replace(tzinfo=UTC)
+    return PageState(pk, revision, changed_at)
 
 
 def catalog_changed() -> None:

@@ -6,11 +6,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from calculator.widget import widget_context
+from ops.http_cache import revalidated
 
 from .exporting import compound_mol as compound_mol_text
 from .exporting import compound_sdf as compound_sdf_text
 from .models import Compound
-from .page_cache import cached_response, page_cache_enabled
+from .page_cache import cached_response, catalog_validators, compound_validators, page_cache_enabled
 from .page_freshness import catalog_revision
 from .selectors import compound_for_page, keyset_page
 
@@ -18,6 +19,7 @@ MAX_QUERY_LENGTH = 200
 
 
 @require_safe
+@revalidated(catalog_validators)
 def home(request: HttpRequest) -> HttpResponse:
     def render_home() -> HttpResponse:
         compounds = Compound.objects.filter(is_synthetic=False).for_list()[:24]
@@ -34,6 +36,7 @@ def _cursor(request: HttpRequest, name: str) -> int | None:
 
 
 @require_safe
+@revalidated(catalog_validators)
 def compound_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if len(query) > MAX_QUERY_LENGTH:
@@ -58,6 +61,7 @@ def compound_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@revalidated(compound_validators)
 def compound_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The bare page (no calculator inputs in the query string) is cached whole, keyed by the compound's
     # revision, by catalog.middleware.CachedPageMiddleware; this only renders.
@@ -87,21 +91,22 @@ def _download(content: str, *, content_type: str, filename: str) -> HttpResponse
 
 
 @require_safe
+@revalidated(compound_validators)
 def compound_structure_svg(request: HttpRequest, slug: str) -> HttpResponse:
     """The stored depiction as a standalone SVG (the page inlines the same drawing)."""
     compound = _compound_with_structure(slug)
-    response = HttpResponse(compound.depiction, content_type="image/svg+xml; charset=utf-8")
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return HttpResponse(compound.depiction, content_type="image/svg+xml; charset=utf-8")
 
 
 @require_safe
+@revalidated(compound_validators)
 def compound_mol(request: HttpRequest, slug: str) -> HttpResponse:
     compound = _compound_with_structure(slug)
     return _download(compound_mol_text(compound), content_type="chemical/x-mdl-molfile", filename=f"{slug}.mol")
 
 
 @require_safe
+@revalidated(compound_validators)
 def compound_sdf(request: HttpRequest, slug: str) -> HttpResponse:
     compound = _compound_with_structure(slug)
     return _download(compound_sdf_text(compound), content_type="chemical/x-mdl-sdfile", filename=f"{slug}.sdf")

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Decides what HTTP caches may keep; above everything that sets cookies, so it sees them all.
+    "ops.http_cache.HttpCachePolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Above WhiteNoise and the page cache, so static files and cached pages carry the header too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -194,6 +196,9 @@ SITE_NAME = "Compound Catalog"
 # never wait for this, since the cache key carries the revision (catalog/page_cache.py). 0 turns it off.
 CATALOG_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
 CATALOG_PAGE_SIZE = 20
+# How long browsers and shared caches (nginx, a CDN) may keep a public page before revalidating it, and
+# then serve it stale while they do (ops/http_cache.py; the README says why 60 s).
+HTTP_CACHE_SECONDS = int(os.environ.get("DJANGO_HTTP_CACHE_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,

@@ -52,7 +52,9 @@ def compound(db):
 
 
 def lookups_for(times: int, slug: str = "milnacipran") -> list:
-    return [page_freshness.compound_revision(slug) for _ in range(times)]
+    """(pk, revision) of each of ``times`` lookups, or None where there is no such compound."""
+    states = [page_freshness.compound_revision(slug) for _ in range(times)]
+    return [None if state is None else (state.pk, state.revision) for state in states]
 
 
 def announce_from_another_server(client) -> None:
@@ -88,7 +90,7 @@ def test_a_committed_change_is_announced(
     with django_capture_on_commit_callbacks(execute=True):
         compound.iupac_name = "changed"
         compound.save()
-    assert (page_freshness.compound_revision("milnacipran"), len(database_lookups)) == (
+    assert (lookups_for(1)[0], len(database_lookups)) == (
         (compound.pk, compound.revision),
         2,
     )
