@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv node-tools migrate demo lint format serve bench clean
+.PHONY: run test venv node-tools migrate demo lint format serve serve-proxy bench clean
 WEB_CONCURRENCY ?= 2
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -54,7 +54,14 @@ serve: venv
 	$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	$(BIN)/python manage.py migrate --noinput -v0 && \
 	$(BIN)/python manage.py load_demo_catalog && \
-	exec $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --timeout 15
+	exec $(BIN)/gunicorn config.wsgi -c config/gunicorn.py --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY)
+
+# nginx (Debian package) in front of `make serve`, as a deployment runs it: nginx on $(PORT) serves static
+# files and caches public pages per their headers; gunicorn listens on $(APP_PORT). Ctrl-C stops both.
+APP_PORT ?= 8001
+serve-proxy: venv
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "nginx is needed: apt-get install nginx"; exit 1; }
+	$(BIN)/python -m ops.proxy --port $(PORT) --app-port $(APP_PORT)
 
 # HTTP benchmark (wrk, Debian package): production server on SQLite and PostgreSQL + Redis, ratios to a
 # static file; writes bench/results/http-DATE.{json,md}. Takes about 5 minutes.

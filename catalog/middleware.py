@@ -41,15 +41,17 @@ class CachedPageMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        # __call__ sets request.validators before calling it, from the revision it has just read.
+        self.serve = revalidated(lambda request, **_: request.validators)(self.serve_cached)
+
+    def serve_cached(self, request: HttpRequest, key: str) -> HttpResponse:
+        return cached_response(request, key, lambda: self.get_response(request))
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in ("GET", "HEAD") and not request.META.get("QUERY_STRING") and page_cache_enabled():
             slug = compound_page_slug(request.path_info)
             state = compound_revision(slug) if slug is not None else None
             if state is not None:  # None: no such compound, and the view answers 404
-
-                def serve(request: HttpRequest) -> HttpResponse:
-                    return cached_response(request, compound_page_key(state), lambda: self.get_response(request))
-
-                return revalidated(lambda: compound_page_validators(state))(serve)(request)
+                request.validators = compound_page_validators(state)
+                return self.serve(request, key=compound_page_key(state))
         return self.get_response(request)

@@ -100,12 +100,12 @@ def compound_page_validators(state: PageState) -> Validators:
     )
 
 
-def compound_validators(*, slug: str, **_) -> Validators | None:
+def compound_validators(request: HttpRequest, *, slug: str) -> Validators | None:
     state = compound_revision(slug)
     return None if state is None else compound_page_validators(state)
 
 
-def catalog_validators(**_) -> Validators:
+def catalog_validators(request: HttpRequest) -> Validators:
     """ETag of the pages that show the catalog as a whole (home, list, search), from CatalogState's revision."""
     return Validators(etag=f'W/"catalog-{catalog_revision()}-{release()}"')
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -31,31 +30,32 @@ class Validators:
 
 
 def revalidated(validators: Callable[..., Validators | None]):
-    """Answer a conditional GET or HEAD with 304 from ``validators(**view_kwargs)``, before the view runs.
+    """Answer a conditional GET or HEAD with 304 from ``validators(request, **view_kwargs)``, before the view runs.
 
-    The validators are computed once per request (Django's ``condition`` would ask for each one
-    separately) and set on the response. ``None`` (no such object) leaves it to the view, which 404s.
+    Django's ``condition`` asks for the ETag and the date separately; the validators are worked out once
+    per request and kept on it (a middleware that already knows them may set ``request.validators``).
+    ``None`` (no such object) leaves it to the view, which 404s.
     """
 
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            found = validators(**kwargs)
-            if found is None:
-                return view(request, *args, **kwargs)
-            conditional = condition(
-                etag_func=lambda *_, **__: found.etag, last_modified_func=lambda *_, **__: found.last_modified
-            )
-            return conditional(view)(request, *args, **kwargs)
+    def current(request: HttpRequest, **kwargs) -> Validators | None:
+        if not hasattr(request, "validators"):
+            request.validators = validators(request, **kwargs)
+        return request.validators
 
-        return wrapper
+    def etag(request: HttpRequest, *args, **kwargs) -> str | None:
+        found = current(request, **kwargs)
+        return None if found is None else found.etag
 
-    return decorator
+    def last_modified(request: HttpRequest, *args, **kwargs) -> datetime | None:
+        found = current(request, **kwargs)
+        return None if found is None else found.last_modified
+
+    return condition(etag_func=etag, last_modified_func=last_modified)
 
 
 def is_htmx_fragment(request: HttpRequest) -> bool:
-    headers = request.headers
-    return headers.get("HX-Request") == "true" and headers.get("HX-History-Restore-Request") != "true"
+    meta = request.META  # not request.headers, which copies every header into a new dict
+    return meta.get("HTTP_HX_REQUEST") == "true" and meta.get("HTTP_HX_HISTORY_RESTORE_REQUEST") != "true"
 
 
 def is_personal(request: HttpRequest, response: HttpResponse) -> bool:
@@ -77,8 +77,6 @@ class HttpCachePolicyMiddleware:
             and response.status_code in (200, 304)
             and not response.has_header("Cache-Control")
         ):
-            seconds = settings.HTTP_CACHE_SECONDS
-            patch_cache_control(
-                response, public=True, max_age=seconds, s_maxage=seconds, stale_while_revalidate=seconds
-            )
+            age = settings.HTTP_CACHE_SECONDS
+            response["Cache-Control"] = f"public, max-age={age}, s-maxage={age}, stale-while-revalidate={age}"
         return response

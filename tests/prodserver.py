@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -33,9 +34,13 @@ def fetch(url: str, headers: dict | None = None, timeout: float = 10) -> tuple[i
         return error.code, dict(error.headers), error.read()
 
 
+# The variables the project reads; a server started here sees only those the caller names.
+PROJECT_VARIABLES = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "WEB_CONCURRENCY")
+
+
 def production_env(workdir: Path, **overrides: str) -> dict[str, str]:
     """Production settings on a throwaway SQLite file (unless overrides name a DATABASE_URL)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(PROJECT_VARIABLES)}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.prod",
         DJANGO_SECRET_KEY="production-test-key-" + "q7Wz" * 12,
@@ -80,7 +85,10 @@ def production_server(
     port = port or free_port()
     log = open(log_path, "ab") if log_path else None  # noqa: SIM115 (closed in finally)
     process = subprocess.Popen(
-        [BIN / "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), *gunicorn_args],
+        [
+            *(BIN / "gunicorn", "config.wsgi", "-c", "config/gunicorn.py"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), *gunicorn_args),
+        ],
         cwd=BASE_DIR,
         env=env,
         stdout=log or subprocess.DEVNULL,
@@ -104,6 +112,52 @@ def production_server(
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait(timeout=10)
+        if log:
+            log.close()
+
+
+@contextmanager
+def make_serve(
+    port: int, *, log_path: Path | None = None, settings_module: str | None = None, **env: str
+) -> Iterator[str]:
+    """Exactly what the README hands out: `make serve PORT=port`, with only these variables added.
+
+    Nothing else is set: the settings module (unless settings_module overrides the Makefile's), request
+    logging, database default and gunicorn's options are the Makefile's. Yields the base URL; stops
+    gunicorn and everything make started.
+    """
+    log = open(log_path, "ab") if log_path else None  # noqa: SIM115 (closed in finally)
+    process = subprocess.Popen(
+        [
+            *("make", "--no-print-directory", "serve", f"PORT={port}"),
+            *([f"DJANGO_SETTINGS_MODULE={settings_module}"] if settings_module else []),
+        ],
+        cwd=BASE_DIR,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith(PROJECT_VARIABLES)}, **env},
+        stdout=log or subprocess.DEVNULL,
+        stderr=log or subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300  # the first run installs the virtualenv
+        while True:
+            try:
+                fetch(base + "/robots.txt", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("make serve did not start") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
         if log:
             log.close()

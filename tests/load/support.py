@@ -149,19 +149,23 @@ class Answer:
 class Browser:
     """A urllib client with a cookie jar that talks to the production server as if through TLS."""
 
-    def __init__(self, base: str, timeout: float = 30, host: str | None = None) -> None:
-        """host: a Host header for every request, as a load balancer in front of several servers sends one."""
+    def __init__(self, base: str, timeout: float = 30, host: str | None = None, https: bool = True) -> None:
+        """host: a Host header for every request, as a load balancer in front of several servers sends one.
+
+        https=False: plain HTTP, as through our nginx on 127.0.0.1 (which says so in X-Forwarded-Proto).
+        """
         self.base = base
         self.timeout = timeout
         self.host = host
+        self.https = https
         self.jar = http.cookiejar.CookieJar(policy=SecureOverHttpPolicy())
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
 
     def request(self, path: str, data: dict | None = None, base: str | None = None) -> Answer:
         base = base or self.base
         url = base + path
-        origin = "https://" + (self.host or urllib.parse.urlsplit(base).netloc)
-        headers = {"X-Forwarded-Proto": "https"} | ({"Host": self.host} if self.host else {})
+        origin = ("https://" if self.https else "http://") + (self.host or urllib.parse.urlsplit(base).netloc)
+        headers = ({"X-Forwarded-Proto": "https"} if self.https else {}) | ({"Host": self.host} if self.host else {})
         body = None
         if data is not None:
             # Django checks Origin (or Referer) on "HTTPS" POSTs against the host.
