@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,6 +59,8 @@ def wait_until_answering(url: str, process: subprocess.Popen, seconds: float = 6
         try:
             urllib.request.urlopen(url, timeout=2).close()
             return
+        except urllib.error.HTTPError:
+            return  # an error status is an answer too
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"nothing answered at {url}") from None

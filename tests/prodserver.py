@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+
+from ops.proxy import stop, wait_until_answering
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -83,36 +83,34 @@ def production_server(
     if demo:
         manage(env, "load_demo_catalog", "-v0")
     port = port or free_port()
+    command = [
+        *(BIN / "gunicorn", "config.wsgi", "-c", "config/gunicorn.py"),
+        *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), *gunicorn_args),
+    ]
+    with serving(command, env, port, log_path=log_path, startup_seconds=30) as base:
+        yield base
+
+
+@contextmanager
+def serving(
+    command: list, env: dict[str, str], port: int, *, log_path: Path | None, startup_seconds: float
+) -> Iterator[str]:
+    """Run a server command in a session of its own until the block ends; yields its base URL once it answers."""
     log = open(log_path, "ab") if log_path else None  # noqa: SIM115 (closed in finally)
     process = subprocess.Popen(
-        [
-            *(BIN / "gunicorn", "config.wsgi", "-c", "config/gunicorn.py"),
-            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), *gunicorn_args),
-        ],
+        command,
         cwd=BASE_DIR,
         env=env,
         stdout=log or subprocess.DEVNULL,
         stderr=log or subprocess.DEVNULL,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                fetch(base + "/robots.txt", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the production server did not start") from None
-                time.sleep(0.2)
+        wait_until_answering(base + "/robots.txt", process, startup_seconds)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
         if log:
             log.close()
 
@@ -127,37 +125,11 @@ def make_serve(
     logging, database default and gunicorn's options are the Makefile's. Yields the base URL; stops
     gunicorn and everything make started.
     """
-    log = open(log_path, "ab") if log_path else None  # noqa: SIM115 (closed in finally)
-    process = subprocess.Popen(
-        [
-            *("make", "--no-print-directory", "serve", f"PORT={port}"),
-            *([f"DJANGO_SETTINGS_MODULE={settings_module}"] if settings_module else []),
-        ],
-        cwd=BASE_DIR,
-        env={**{k: v for k, v in os.environ.items() if not k.startswith(PROJECT_VARIABLES)}, **env},
-        stdout=log or subprocess.DEVNULL,
-        stderr=log or subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300  # the first run installs the virtualenv
-        while True:
-            try:
-                fetch(base + "/robots.txt", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("make serve did not start") from None
-                time.sleep(0.3)
+    command = [
+        *("make", "--no-print-directory", "serve", f"PORT={port}"),
+        *([f"DJANGO_SETTINGS_MODULE={settings_module}"] if settings_module else []),
+    ]
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(PROJECT_VARIABLES)}, **env}
+    # The first run installs the virtualenv.
+    with serving(command, env, port, log_path=log_path, startup_seconds=300) as base:
         yield base
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        if log:
-            log.close()

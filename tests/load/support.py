@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from tests import html_forms
-from tests.prodserver import free_port
+from tests.prodserver import free_port, manage, production_env
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 ADMIN_PASSWORD = "load-test-" + "Xq3v" * 6
@@ -223,8 +223,6 @@ class Browser:
 
 
 def create_superuser(env: dict[str, str], username: str = "loadadmin") -> None:
-    from tests.prodserver import manage
-
     manage(
         {
             **env,
@@ -310,3 +308,18 @@ class Traffic:
                 return time.monotonic() - started
             time.sleep(0.05)
         return None
+
+
+@contextmanager
+def prepared_site(prefix: str) -> Iterator[Path]:
+    """A folder with collected static files and a migrated SQLite demo catalog with a superuser."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    env = production_env(path)
+    manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_demo_catalog", "-v0")
+    create_superuser(env)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)

@@ -29,9 +29,9 @@ from tests.load.support import (
     Browser,
     Sample,
     Traffic,
-    create_superuser,
     errors,
     postgres_tools_missing,
+    prepared_site,
     redis_ping,
     require,
     start_redis,
@@ -53,14 +53,8 @@ def describe(samples: list[Sample]) -> str:
 @pytest.fixture(scope="module")
 def prepared():
     """Collected static files and a migrated SQLite demo catalog with a superuser, made once for the module."""
-    path = Path(tempfile.mkdtemp(prefix="faults-prepared-"))
-    env = production_env(path)
-    manage(env, "collectstatic", "--noinput", "-v0")
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "load_demo_catalog", "-v0")
-    create_superuser(env)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
+    with prepared_site("faults-prepared-") as path:
+        yield path
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from ops.proxy import nginx_path, running_nginx
-from tests.load.support import Browser, create_superuser, require
-from tests.prodserver import fetch, free_port, manage, production_env, production_server
+from tests.load.support import Browser, prepared_site, require
+from tests.prodserver import fetch, free_port, production_server
 
 PAGE = "/compounds/milnacipran/"
 
@@ -32,14 +32,8 @@ PAGE = "/compounds/milnacipran/"
 def prepared():
     """Collected static files and a migrated SQLite demo catalog with a superuser, made once for the module."""
     require(nginx_path() is not None, "nginx not found (apt-get install nginx)")
-    path = Path(tempfile.mkdtemp(prefix="proxy-prepared-"))
-    env = production_env(path)
-    manage(env, "collectstatic", "--noinput", "-v0")
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "load_demo_catalog", "-v0")
-    create_superuser(env)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
+    with prepared_site("proxy-prepared-") as path:
+        yield path
 
 
 @contextmanager
