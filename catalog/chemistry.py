@@ -8,10 +8,12 @@ isomeric one is entered (``structure_source``). Everything else that follows fro
 (canonical SMILES, InChI, InChIKey, formula, masses, CIP labels, the parent of a salt) is computed
 here and stored on the compound, never typed in.
 
-Every entry point (admin, import, downloads, later search) reaches RDKit through ``mol_from_smiles``,
-which refuses a structure over the size limits below by reading the SMILES text before RDKit sees
-it: RDKit's own cost is not bounded (``MolToSmiles`` crashes the process on chains of about 19,000
-atoms; coordinate generation grows steeply with size) and some of it cannot be interrupted.
+Every entry point (admin, import, downloads, later search) should reach RDKit through
+``mol_from_smiles`` (or ``check_structure_size``), which refuses a structure over the size limits
+below by reading the SMILES text before RDKit sees it; a structure read from a MOL block is checked
+with ``check_mol_size`` before anything but the parse. RDKit's own cost is not bounded
+(``MolToSmiles`` crashes the process on chains of about 19,000 atoms; coordinate generation grows
+steeply with size) and most of it cannot be interrupted.
 """
 
 from __future__ import annotations
@@ -40,8 +42,8 @@ logger = logging.getLogger(__name__)
 # 200 atoms (cefiderocol sulfate tosylate), 494 SMILES characters (ergoloid mesylates), 29 rings
 # (ergoloid) and a largest ring of 38 atoms (candicidin); sugammadex, not in that file, has a
 # 40-membered ring. Each limit leaves a margin over those. The atom limit also bounds the slowest step
-# we cannot interrupt, RDKit's own 2D layout: about 0.3 s for the worst shapes we found at 300 atoms
-# (a 60-ring with butyl side chains, a branched alkane) against about 1 s at 400.
+# we do not interrupt, RDKit's own 2D layout: 0.35-0.7 s on our 2-core machines (quiet to busy) for
+# the worst shapes we found at 300 atoms (a 60-ring crowded with butyl side chains), 1 s or more at 400.
 MAX_SMILES_LENGTH = 3000  # about 10 characters per atom at the atom limit; the drugs use at most 7
 MAX_ATOMS = 300  # atoms written in the SMILES, hydrogens written as atoms ([H]) included
 MAX_RINGS = 60  # ring closures, i.e. the number of independent rings
@@ -52,9 +54,9 @@ MAX_RING_SIZE = 100  # atoms in the largest ring of the smallest set of smallest
 CIP_MAX_ITERATIONS = 250_000
 # CoordGen gives nicer layouts than RDKit's own depictor, but its time cannot be told from the
 # structure (candicidin's 38-ring: 30 ms; a bare 40-carbon ring: 197 s). So a layout has this budget:
-# RDKit's own first (under the size limits at most about 0.7 s, for a 300-atom macrocycle crowded with
-# side chains; 68 ms for the slowest approved drug), then CoordGen in a forked child for whatever is
-# left, replacing it if it arrives in time. The approved drugs take CoordGen at most 0.26 s (p99 0.05 s).
+# RDKit's own first (see above; 68 ms for the slowest approved drug), then CoordGen in a forked child
+# for whatever is left, replacing it if it arrives in time. The approved drugs take CoordGen at most
+# 0.26 s (p99 0.05 s) and all 2,628 get it within this budget.
 LAYOUT_BUDGET_SECONDS = 0.5
 
 # Atom tokens of a SMILES (bracket atoms, the two-letter organic subset first) and ring-closure
