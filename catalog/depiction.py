@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from rdkit.Chem.Draw import rdMolDraw2D
 
-from .chemistry import mol_from_smiles
+from .chemistry import mol_from_smiles, rdkit_coordinates
 
 # Bump when the drawing code changes, so stored depictions are redrawn on the next save.
 DEPICTION_VERSION = "2"
@@ -38,8 +38,14 @@ def _presentation_attributes(match: re.Match) -> str:
 
 
 def draw_svg(smiles: str, *, title: str, description: str, id_prefix: str) -> str:
-    """The structure as an SVG string with an accessible name; every component of a salt is drawn."""
+    """The structure as an SVG string with an accessible name; every component of a salt is drawn.
+
+    Laid out by RDKit's own depictor, never CoordGen (whose time is unbounded on macrocycles): set
+    here, so the process-wide CoordGen preference cannot change the drawing. Its cost is bounded by
+    the size limits ``mol_from_smiles`` applies.
+    """
     mol = mol_from_smiles(smiles)
+    rdkit_coordinates(mol)
     drawer = rdMolDraw2D.MolDraw2DSVG(WIDTH, HEIGHT)
     options = drawer.drawOptions()
     options.clearBackground = False

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from calculator.widget import widget_context
 from ops.http_cache import revalidated
 
+from .chemistry import StructureTooLarge, check_structure_size
 from .exporting import compound_mol as compound_mol_text
 from .exporting import compound_sdf as compound_sdf_text
 from .models import Compound
@@ -81,6 +82,11 @@ def _compound_with_structure(slug: str) -> Compound:
         raise Http404("No compound with that address.") from None
     if not compound.has_structure:
         raise Http404("This compound has no structure on file.")
+    try:
+        # A structure saved before the size limits existed: saving it now would record this refusal.
+        check_structure_size(compound.structure_smiles)
+    except StructureTooLarge:
+        raise Http404("This compound's structure is over the size limits.") from None
     return compound
 
 

@@ -40,8 +40,21 @@ def test_parentheses_multiply_their_group():
         ("H0", "count of 0"),
         ("C-H", "“-” cannot appear"),
         ("C" * 201, "at most 200"),
+        ("C200001", "A formula may have at most 200,000 atoms; check the counts."),
+        ("C100000H100001", "A formula may have at most 200,000 atoms; check the counts."),
+        ("(CH2)100000", "A formula may have at most 200,000 atoms; check the counts."),
+        ("((((C99)99)99)99)99", "A formula may have at most 200,000 atoms; check the counts."),
+        ("1000C1000", "A formula may have at most 200,000 atoms; check the counts."),
+        ("C100000.C100001", "A formula may have at most 200,000 atoms; check the counts."),
+        ("C" + "9" * 150, "A formula may have at most 200,000 atoms; check the counts."),
     ],
 )
 def test_bad_formulas_say_why(formula, message):
     with pytest.raises(FormulaError, match=message):
         molecular_weight_of_formula(formula)
+
+
+def test_a_large_protein_formula_is_within_the_atom_limit():
+    # An IgG antibody: 20,268 atoms.
+    assert molecular_weight_of_formula("C6470H10012N1716O2026S44") > 140_000
+    assert molecular_weight_of_formula("C200000") == Decimal("2402200.000")

@@ -3,19 +3,32 @@
 from decimal import Decimal
 
 import pytest
+from rdkit import Chem
+from rdkit.Chem import rdDepictor
 
+from catalog import chemistry
 from catalog.chemistry import (
     StructureError,
+    StructureTooLarge,
+    add_coordinates,
     analyse_smiles,
     canonicalize,
+    check_structure_size,
     formula_counts,
     identifiers_from_smiles,
+    mol_block,
+    mol_from_smiles,
+    single_line,
     structure_source,
 )
 from tests.factories import make_compound
 
 MILNACIPRAN = "CCN(CC)C(=O)[C@@]1(C[C@@H]1CN)C2=CC=CC=C2"
 MILNACIPRAN_HCL = "Cl." + MILNACIPRAN
+
+
+def ring(size: int) -> str:
+    return "C1" + "C" * (size - 1) + "1"
 
 
 def test_milnacipran_identifiers_match_the_seed():
@@ -124,3 +137,125 @@ def test_save_with_update_fields_also_stores_the_recomputed_values():
     compound.save(update_fields=["isomeric_smiles"])
     compound.refresh_from_db()
     assert compound.computed_formula == "C15H23ClN2O"
+
+
+# -- size limits -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rdkit_parses_nothing(monkeypatch):
+    """Fails the test if RDKit is asked to parse anything."""
+    monkeypatch.setattr(Chem, "MolFromSmiles", lambda *args, **kwargs: pytest.fail("RDKit parsed the SMILES"))
+
+
+@pytest.mark.parametrize(
+    ("smiles", "message"),
+    [
+        (
+            "C" * 20_000,
+            "The SMILES is 20,000 characters long; structures are limited to 3,000 characters and 300 atoms.",
+        ),
+        (ring(1024), "The structure has 1,024 atoms; structures are limited to 300 atoms."),
+        ("C" * 301, "The structure has 301 atoms; structures are limited to 300 atoms."),
+        (".".join(["C1CC1"] * 61), "The structure has 61 rings; structures are limited to 60 rings."),
+    ],
+)
+def test_over_limit_smiles_is_refused_before_rdkit_parses_it(rdkit_parses_nothing, smiles, message):
+    with pytest.raises(StructureTooLarge) as refused:
+        mol_from_smiles(smiles)
+    assert str(refused.value) == message
+
+
+def test_a_ring_over_the_size_limit_is_refused():
+    with pytest.raises(StructureTooLarge) as refused:
+        mol_from_smiles(ring(101))
+    assert str(refused.value) == "The structure has a 101-membered ring; rings are limited to 100 atoms."
+
+
+def test_structures_at_the_limits_are_accepted():
+    assert mol_from_smiles("C" * 300).GetNumAtoms() == 300
+    assert mol_from_smiles(ring(100)).GetRingInfo().NumRings() == 1
+    assert mol_from_smiles(".".join(["C1CC1"] * 60)).GetRingInfo().NumRings() == 60
+
+
+def test_digits_inside_bracket_atoms_are_not_counted_as_rings():
+    # Isotopes, H counts, charges and atom maps are digits too: 61 such atoms, no ring.
+    check_structure_size(".".join(["[13CH3:12][NH3+]"] * 61))
+
+
+def test_two_digit_ring_closures_count_once():
+    assert mol_from_smiles("C%10CC%10").GetRingInfo().NumRings() == 1
+    with pytest.raises(StructureTooLarge, match="61 rings"):
+        check_structure_size(".".join(["C%10CC%10"] * 61))
+
+
+def test_check_structure_size_is_silent_for_an_unparsable_smiles_within_the_limits():
+    check_structure_size("C1CC(")
+
+
+def test_an_over_limit_structure_is_a_structure_error_for_callers_that_catch_those():
+    with pytest.raises(StructureError):
+        analyse_smiles(ring(1024))
+
+
+def test_canonicalize_gives_none_for_an_over_limit_smiles(rdkit_parses_nothing):
+    assert canonicalize("C" * 20_000) is None
+
+
+def test_cip_labelling_over_its_budget_is_a_structure_error(monkeypatch):
+    monkeypatch.setattr(chemistry, "CIP_MAX_ITERATIONS", 1)
+    with pytest.raises(StructureError) as refused:
+        analyse_smiles(MILNACIPRAN)
+    assert str(refused.value) == (
+        "RDKit cannot assign CIP (R/S, E/Z) labels to this structure within its budget (it is too symmetrical)."
+    )
+
+
+@pytest.mark.django_db
+def test_an_over_limit_structure_is_recorded_on_the_compound_and_not_drawn():
+    compound = make_compound(isomeric_smiles=ring(1024))
+    assert compound.structure_error == "The structure has 1,024 atoms; structures are limited to 300 atoms."
+    assert (compound.structure_svg, compound.has_structure) == ("", False)
+
+
+# -- coordinates -------------------------------------------------------------------------------------
+
+
+def test_an_ordinary_structure_is_laid_out_by_coordgen():
+    assert add_coordinates(mol_from_smiles(MILNACIPRAN)) == "coordgen"
+
+
+def test_a_40_membered_ring_falls_back_to_rdkits_own_layout():
+    # CoordGen takes minutes on a bare 40-carbon ring; its budget runs out and RDKit's layout is used.
+    mol = mol_from_smiles(ring(40))
+    assert add_coordinates(mol) == "rdkit"
+    assert mol.GetNumConformers() == 1
+
+
+@pytest.mark.parametrize("preference", [False, True])
+def test_coordinates_leave_the_process_wide_coordgen_preference_as_it_was(preference):
+    before = rdDepictor.GetPreferCoordGen()
+    rdDepictor.SetPreferCoordGen(preference)
+    try:
+        mol_block(MILNACIPRAN)
+        mol_block(ring(40))
+        assert rdDepictor.GetPreferCoordGen() is preference
+    finally:
+        rdDepictor.SetPreferCoordGen(before)
+
+
+# -- fields written into MOL/SD records --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("Milnacipran", "Milnacipran"),
+        ("Evil\n$$$$\nforged", "Evil $$$$ forged"),
+        ("a\r\nb\tc\x00d\u2028e", "a b c d e"),
+        ("$$$$", " $$$$"),
+        ("\n$$$$ x", " $$$$ x"),
+    ],
+)
+def test_single_line_cannot_end_or_split_a_record(text, line):
+    assert single_line(text) == line

@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
+from rdkit.Chem import rdDepictor
 
 from catalog.depiction import draw_svg
 from tests.factories import make_compound
@@ -14,6 +15,19 @@ MILNACIPRAN = "CCN(CC)C(=O)[C@@]1(C[C@@H]1CN)C2=CC=CC=C2"
 
 def parse(svg: str) -> ET.Element:
     return ET.fromstring(svg)
+
+
+def test_the_drawing_does_not_depend_on_the_process_wide_coordgen_preference():
+    # CoordGen lays milnacipran out differently, and would take minutes on a 40-membered ring.
+    before = rdDepictor.GetPreferCoordGen()
+    drawings = []
+    try:
+        for preference in (False, True):
+            rdDepictor.SetPreferCoordGen(preference)
+            drawings.append(draw_svg(MILNACIPRAN, title="Milnacipran", description="d", id_prefix="s"))
+    finally:
+        rdDepictor.SetPreferCoordGen(before)
+    assert drawings[0] == drawings[1]
 
 
 def test_svg_is_well_formed_xml_with_svg_root():
