@@ -122,6 +122,15 @@ def export_queryset():
     )
 
 
+def export_compounds(*, chunk_size: int) -> Iterator[Compound]:
+    """Every compound, read ``chunk_size`` at a time: first those that name no other form for their
+    melting point, then those that do, so an import of the file meets each form before the compound
+    that names it (the demo's free base comes before its hydrochloride but takes its melting point)."""
+    queryset = export_queryset()
+    yield from queryset.filter(melting_point_form__isnull=True).iterator(chunk_size=chunk_size)
+    yield from queryset.filter(melting_point_form__isnull=False).iterator(chunk_size=chunk_size)
+
+
 def iter_sdf(compounds: Iterable[Compound], *, skipped: Callable[[Compound, str], None]) -> Iterator[str]:
     """SDF records for every compound with a structure; ``skipped`` hears of each one left out, and why."""
     for compound in compounds:

@@ -281,3 +281,21 @@ def test_sdf_export_names_a_compound_it_leaves_out():
     err = StringIO()
     call_command("export_compounds", "--format", "sdf", stdout=StringIO(), stderr=err)
     assert err.getvalue().splitlines()[0].startswith("Left out IMP0404: RDKit cannot parse the SMILES 'C1CC('")
+
+
+# -- order ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "sdf"])
+def test_demo_catalog_exports_into_an_empty_catalog(demo_catalog, tmp_path, fmt):
+    path = tmp_path / f"catalog.{fmt}"
+    call_command("export_compounds", "-o", str(path), stdout=StringIO(), stderr=StringIO())
+    Compound.objects.all().delete()
+    out = StringIO()
+    call_command("import_compounds", str(path), "--commit", "--no-progress", stdout=out)
+    assert "Imported: 11 records, 11 created, 0 updated, 0 unchanged, 0 bad" in out.getvalue()
+
+
+def test_a_form_is_exported_before_the_compound_that_takes_its_melting_point(demo_catalog):
+    numbers = [row.split(",")[0] for row in export_csv().splitlines()[1:]]
+    assert numbers.index("CC0000010") < numbers.index("VC0006221")

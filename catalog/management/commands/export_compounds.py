@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from catalog.exporting import export_queryset, iter_sdf, write_csv
+from catalog.exporting import export_compounds, iter_sdf, write_csv
 from catalog.models import Compound
 
 # Compounds read per query: each is written before the next chunk is read, so memory stays flat
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         fmt = "sdf" if fmt == "sd" else fmt
         if fmt not in {"sdf", "csv"}:
             raise CommandError("Give --format sdf or csv (or an output file ending in .sdf or .csv).")
-        compounds = export_queryset().iterator(chunk_size=CHUNK_SIZE)
+        compounds = export_compounds(chunk_size=CHUNK_SIZE)
         try:
             stream = output.open("w", encoding="utf-8", newline="") if output else self.stdout
         except OSError as error:
