@@ -1,39 +1,71 @@
 """Writing compounds out: MOL and SDF records for downloads, and whole-catalog SDF/CSV exports.
 
 The columns (CSV) and data items (SDF) are the ones ``import_compounds`` reads (see
-catalog/IMPORT.md), so an export imports back without change.
+catalog/IMPORT.md), so an export imports back without change. Exports stream: compounds are read
+in chunks and each is written before the next is read.
+
+Output is safe to open: a CSV cell a spreadsheet would run as a formula is prefixed with an
+apostrophe (``escape_cell``; the importer takes exactly that prefix off again), and no SD data item
+can end a record or start another one (``sd_value``).
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
-from .chemistry import mol_block, sdf_record
+from .chemistry import StructureError, mol_block, sdf_record
 from .models import Compound
 
-# Import/export columns, in file order. Values are the catalog's as entered (blank when blank).
-COLUMNS = [
-    "catalog_number",
-    "name",
-    "smiles",
-    "plain_smiles",
-    "cas",
-    "iupac_name",
-    "synonyms",
-    "slug",
-    "molecular_formula",
-    "molecular_weight",
-    "inchi",
-    "inchikey",
-    "canonical_smiles",
-    "melting_point_celsius",
-    "melting_point_form",
-    "melting_point_note",
-    "disagreement_reason",
-]
+# Import/export columns, in file order, with the field each holds (synonyms: the Synonym rows).
+# Values are the catalog's as entered (blank when blank).
+COLUMN_FIELDS = {
+    "catalog_number": "catalog_number",
+    "name": "name",
+    "smiles": "isomeric_smiles",
+    "plain_smiles": "smiles",
+    "cas": "cas_number",
+    "iupac_name": "iupac_name",
+    "synonyms": "",
+    "slug": "slug",
+    "molecular_formula": "molecular_formula",
+    "molecular_weight": "molecular_weight",
+    "inchi": "inchi",
+    "inchikey": "inchikey",
+    "canonical_smiles": "canonical_smiles",
+    "melting_point_celsius": "melting_point_celsius",
+    "melting_point_form": "melting_point_form__catalog_number",
+    "melting_point_note": "melting_point_note",
+    "disagreement_reason": "disagreement_reason",
+}
+COLUMNS = list(COLUMN_FIELDS)
 SYNONYM_SEPARATOR = "|"
+
+# OWASP's CSV-injection list: a cell starting with = + - @ tab or CR is a formula to a spreadsheet.
+# Apostrophes already in front of one get one more, so that taking one off (unescape_cell) is exact.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+
+
+def escape_cell(value: str) -> str:
+    """The cell as written to a CSV: a leading apostrophe when a spreadsheet would read it as a formula."""
+    return "'" + value if _FORMULA_START.match(value) else value
+
+
+def unescape_cell(value: str) -> str:
+    """The value of a cell written by ``escape_cell``: takes off exactly the apostrophe it added."""
+    return value[1:] if value.startswith("'") and _FORMULA_START.match(value, 1) else value
+
+
+def sd_value(value: str) -> str:
+    """A value as one SD file line that cannot end the record (``$$$$``) or start a data item (``>``).
+
+    Validators keep line breaks out of every exported field; any left in older rows become spaces.
+    A leading space, which the importer strips, keeps ``$$$$`` or ``>`` off the start of the line.
+    """
+    value = " ".join(value.splitlines())
+    return " " + value if value.startswith(("$$$$", ">")) else value
 
 
 def _plain(value) -> str:
@@ -65,34 +97,58 @@ def compound_row(compound: Compound) -> dict[str, str]:
 
 def compound_mol(compound: Compound) -> str:
     """The MOL file of the compound's structure, titled with its name."""
-    return mol_block(compound.structure_smiles, name=compound.name)
+    return mol_block(compound.structure_smiles, name=sd_value(compound.name))
 
 
 def compound_sdf(compound: Compound) -> str:
     """One SDF record: the structure with name, catalog number, CAS, formula, MW, InChI, InChIKey and
     the rest of the import columns as data items (blank ones left out)."""
-    row = compound_row(compound)
+    row = {key: sd_value(value) for key, value in compound_row(compound).items()}
     properties = {key: value for key, value in row.items() if value and key != "name"}
-    properties = {"name": compound.name, **properties}
-    return sdf_record(compound.structure_smiles, name=compound.name, properties=properties)
+    properties = {"name": row["name"], **properties}
+    return sdf_record(compound.structure_smiles, name=row["name"], properties=properties)
+
+
+# What compound_row and compound_sdf read: the depiction and the other derived columns stay in the database.
+EXPORT_FIELDS = [*filter(None, COLUMN_FIELDS.values()), "structure_error"]
 
 
 def export_queryset():
-    return Compound.objects.select_related("melting_point_form").prefetch_related("synonyms").order_by("pk")
+    return (
+        Compound.objects.select_related("melting_point_form")
+        .only(*EXPORT_FIELDS)
+        .prefetch_related("synonyms")
+        .order_by("pk")
+    )
 
 
-def iter_sdf(compounds: Iterable[Compound]) -> Iterator[str]:
-    """SDF records for every compound with a structure (one without is left out; see ``skipped``)."""
+def export_compounds(*, chunk_size: int) -> Iterator[Compound]:
+    """Every compound, read ``chunk_size`` at a time: first those that name no other form for their
+    melting point, then those that do, so an import of the file meets each form before the compound
+    that names it (the demo's free base comes before its hydrochloride but takes its melting point)."""
+    queryset = export_queryset()
+    yield from queryset.filter(melting_point_form__isnull=True).iterator(chunk_size=chunk_size)
+    yield from queryset.filter(melting_point_form__isnull=False).iterator(chunk_size=chunk_size)
+
+
+def iter_sdf(compounds: Iterable[Compound], *, skipped: Callable[[Compound, str], None]) -> Iterator[str]:
+    """SDF records for every compound with a structure; ``skipped`` hears of each one left out, and why."""
     for compound in compounds:
-        if compound.has_structure:
+        if not compound.has_structure:
+            skipped(compound, compound.structure_error or "no structure")
+            continue
+        try:
             yield compound_sdf(compound)
+        except (StructureError, ValueError, RuntimeError) as error:  # e.g. too large to lay out in 2D
+            skipped(compound, str(error))
 
 
 def write_csv(compounds: Iterable[Compound], stream) -> int:
+    """Writes the header, then each compound's row before reading the next; returns how many."""
     writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     count = 0
     for compound in compounds:
-        writer.writerow(compound_row(compound))
+        writer.writerow({key: escape_cell(value) for key, value in compound_row(compound).items()})
         count += 1
     return count

@@ -14,26 +14,39 @@ from simple_history.models import HistoricalRecords
 from .chemistry import StructureError, analyse_smiles, structure_hash, structure_source
 from .depiction import DEPICTION_VERSION, draw_svg
 from .selectors import CompoundQuerySet
-from .validators import validate_cas_number, validate_inchikey, validate_molecular_formula, validate_positive
+from .validators import (
+    validate_cas_number,
+    validate_inchikey,
+    validate_molecular_formula,
+    validate_positive,
+    validate_single_line,
+    validate_text,
+)
 
 DEFAULT_RESEARCH_USE_NOTICE = "For research use only. Not for human or veterinary use."
 
 
 class Compound(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=200, unique=True, help_text="Used in the page address.")
     catalog_number = models.CharField(
-        "catalog number", max_length=40, unique=True, help_text="Our own catalog number, e.g. VC0006221."
+        "catalog number",
+        max_length=40,
+        unique=True,
+        validators=[validate_single_line],
+        help_text="Our own catalog number, e.g. VC0006221.",
     )
     cas_number = models.CharField(
         "CAS number",
         max_length=20,
         blank=True,
-        validators=[validate_cas_number],
+        validators=[validate_cas_number, validate_single_line],
         help_text="CAS Registry Number of exactly this form (free base or salt), e.g. 96847-55-1.",
     )
     molecular_formula = models.CharField(
-        max_length=100, validators=[validate_molecular_formula], help_text="Hill order, e.g. C15H22N2O."
+        max_length=100,
+        validators=[validate_molecular_formula, validate_single_line],
+        help_text="Hill order, e.g. C15H22N2O.",
     )
     molecular_weight = models.DecimalField(
         "molecular weight (g/mol)",
@@ -41,14 +54,18 @@ class Compound(models.Model):
         decimal_places=4,
         validators=[validate_positive],
     )
-    iupac_name = models.TextField("IUPAC name", blank=True)
-    inchi = models.TextField("standard InChI", blank=True)
+    iupac_name = models.TextField("IUPAC name", blank=True, validators=[validate_single_line])
+    inchi = models.TextField("standard InChI", blank=True, validators=[validate_single_line])
     inchikey = models.CharField(
-        "standard InChIKey", max_length=27, blank=True, db_index=True, validators=[validate_inchikey]
+        "standard InChIKey",
+        max_length=27,
+        blank=True,
+        db_index=True,
+        validators=[validate_inchikey, validate_single_line],
     )
-    isomeric_smiles = models.TextField("isomeric SMILES", blank=True)
-    smiles = models.TextField("SMILES", blank=True)
-    canonical_smiles = models.TextField("canonical SMILES", blank=True)
+    isomeric_smiles = models.TextField("isomeric SMILES", blank=True, validators=[validate_single_line])
+    smiles = models.TextField("SMILES", blank=True, validators=[validate_single_line])
+    canonical_smiles = models.TextField("canonical SMILES", blank=True, validators=[validate_single_line])
     melting_point_celsius = models.DecimalField(
         "melting point (°C)", max_digits=7, decimal_places=2, null=True, blank=True
     )
@@ -67,9 +84,10 @@ class Compound(models.Model):
         "melting point note",
         max_length=300,
         blank=True,
+        validators=[validate_single_line],
         help_text='Where the melting point comes from or which form it is for, e.g. "reported for the hydrochloride".',
     )
-    research_use_notice = models.TextField(default=DEFAULT_RESEARCH_USE_NOTICE)
+    research_use_notice = models.TextField(default=DEFAULT_RESEARCH_USE_NOTICE, validators=[validate_text])
 
     # Computed by RDKit on save from the structure (isomeric SMILES, else SMILES); never typed in.
     # structure_hash fingerprints what they (and the stored depiction) were computed from, so a save
@@ -113,14 +131,15 @@ class Compound(models.Model):
     disagreement_reason = models.TextField(
         "reason for accepting disagreements",
         blank=True,
+        validators=[validate_single_line],
         help_text="Why the entered values may differ from what the structure gives.",
     )
     confirmed_disagreements = models.TextField(blank=True, editable=False)
 
     # Pharmacology: the mechanism paragraph and the text framing the pharmacokinetic rows.
-    mechanism_of_action = models.TextField(blank=True)
-    pharmacokinetics_intro = models.TextField(blank=True)
-    pharmacokinetics_summary = models.TextField(blank=True)
+    mechanism_of_action = models.TextField(blank=True, validators=[validate_text])
+    pharmacokinetics_intro = models.TextField(blank=True, validators=[validate_text])
+    pharmacokinetics_summary = models.TextField(blank=True, validators=[validate_text])
 
     revision = models.PositiveIntegerField(
         default=1,
@@ -307,7 +326,7 @@ class Compound(models.Model):
 
 class Synonym(models.Model):
     compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="synonyms")
-    name = models.CharField(max_length=300)
+    name = models.CharField(max_length=300, validators=[validate_single_line])
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 
@@ -334,8 +353,10 @@ class Description(models.Model):
 
     compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="descriptions")
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.SUMMARY)
-    source = models.CharField(max_length=200, blank=True, help_text="Where the text comes from, if known.")
-    text = models.TextField()
+    source = models.CharField(
+        max_length=200, blank=True, validators=[validate_single_line], help_text="Where the text comes from, if known."
+    )
+    text = models.TextField(validators=[validate_text])
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 
@@ -390,8 +411,8 @@ class PharmacokineticParameter(models.Model):
     """One row of the pharmacokinetics list, e.g. label "Absorption" with its text."""
 
     compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="pk_parameters")
-    label = models.CharField(max_length=100)
-    value = models.TextField()
+    label = models.CharField(max_length=100, validators=[validate_single_line])
+    value = models.TextField(validators=[validate_text])
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 
@@ -411,14 +432,16 @@ class TrialTable(models.Model):
     """A clinical-trial results table with the text around it (heading, intro, definition, notes)."""
 
     compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="trial_tables")
-    heading = models.CharField(max_length=200, help_text='e.g. "Clinical Efficacy in Fibromyalgia".')
-    subheading = models.CharField(max_length=200, blank=True)
-    intro = models.TextField(blank=True)
-    caption = models.CharField(max_length=300)
-    responder_definition = models.TextField(
-        blank=True, help_text="What counts as a responder in this table's percentages."
+    heading = models.CharField(
+        max_length=200, validators=[validate_single_line], help_text='e.g. "Clinical Efficacy in Fibromyalgia".'
     )
-    notes = models.TextField(blank=True)
+    subheading = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
+    intro = models.TextField(blank=True, validators=[validate_text])
+    caption = models.CharField(max_length=300, validators=[validate_single_line])
+    responder_definition = models.TextField(
+        blank=True, validators=[validate_text], help_text="What counts as a responder in this table's percentages."
+    )
+    notes = models.TextField(blank=True, validators=[validate_text])
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 
@@ -439,7 +462,7 @@ class TrialRow(models.Model):
         LESS_EQUAL = "≤", "≤"
 
     table = models.ForeignKey(TrialTable, on_delete=models.CASCADE, related_name="rows")
-    study = models.CharField(max_length=200)
+    study = models.CharField(max_length=200, validators=[validate_single_line])
     dose_mg_per_day = models.DecimalField("dose (mg/day)", max_digits=10, decimal_places=3)
     responders_percent = models.DecimalField("composite responders (%)", max_digits=6, decimal_places=2)
     placebo_percent = models.DecimalField("placebo (%)", max_digits=6, decimal_places=2)
@@ -503,8 +526,10 @@ class Section(models.Model):
     """A further titled section of free text (e.g. "Symptom-Specific Improvements")."""
 
     compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="sections")
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True, help_text="Blank when the source gives only the heading.")
+    title = models.CharField(max_length=200, validators=[validate_single_line])
+    body = models.TextField(
+        blank=True, validators=[validate_text], help_text="Blank when the source gives only the heading."
+    )
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 
@@ -520,8 +545,8 @@ class Reference(models.Model):
     """A citation the page's text points to, numbered in the order it is listed."""
 
     compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="references")
-    citation = models.TextField()
-    url = models.URLField(blank=True)
+    citation = models.TextField(validators=[validate_text])
+    url = models.URLField(blank=True, validators=[validate_single_line])
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 

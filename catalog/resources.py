@@ -3,8 +3,10 @@
 Import goes through the same ``Importer`` as ``manage.py import_compounds`` (catalog/importing.py),
 row by row: RDKit computes the identifiers, model validation runs, disagreements with the
 structure need a ``disagreement_reason``, and each row is saved whole or not at all. The admin's
-own preview is a dry run (the library rolls its transaction back) and its confirm step imports.
-Columns are those of catalog/IMPORT.md, so a file exported here imports back without change.
+preview is the importer's dry run, which writes nothing, and its confirm step imports.
+Columns are those of catalog/IMPORT.md, so a file exported here imports back without change. Every
+exported cell is escaped against CSV injection (``escape_cell``) whatever the format, since the admin
+offers CSV and TSV beside JSON; import takes exactly that escape off again.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.results import RowResult
 
-from .exporting import COLUMNS, compound_row
+from .exporting import COLUMNS, compound_row, escape_cell, export_queryset, unescape_cell
 from .importing import Importer, Record
 from .models import Compound
 
@@ -27,7 +29,7 @@ def _row(compound: Compound) -> dict[str, str]:
 
 
 def _column(name: str) -> Field:
-    return Field(column_name=name, dehydrate_method=lambda compound: _row(compound)[name])
+    return Field(column_name=name, dehydrate_method=lambda compound: escape_cell(_row(compound)[name]))
 
 
 class CompoundResource(resources.ModelResource):
@@ -56,19 +58,22 @@ class CompoundResource(resources.ModelResource):
         skip_diff = True  # the diff would compare model fields; the row's outcome says what happened
 
     def get_queryset(self):
-        return Compound.objects.select_related("melting_point_form").prefetch_related("synonyms").order_by("pk")
+        return export_queryset()
+
+    def import_data(self, dataset, dry_run: bool = False, **kwargs):
+        # The preview (dry_run) checks each row exactly as the confirm step will, and writes nothing; on
+        # confirm each row gets its own savepoint inside the importer.
+        self.importer = Importer(commit=not dry_run)
+        return super().import_data(dataset, dry_run=dry_run, **kwargs)
 
     def before_import(self, dataset, **kwargs) -> None:
         unknown = set(dataset.headers or []) - set(COLUMNS)
         if unknown:
             raise ValidationError(f"Unknown columns: {', '.join(sorted(unknown))} (see catalog/IMPORT.md).")
-        # The library's transaction (rolled back on a dry run) decides what is kept; each row still
-        # gets its own savepoint inside the importer.
-        self.importer = Importer(commit=True)
 
     def import_row(self, row, instance_loader, **kwargs) -> RowResult:
         number = kwargs.get("row_number", 0)
-        values = {key: "" if value is None else str(value).strip() for key, value in row.items() if key}
+        values = {key: unescape_cell("" if value is None else str(value).strip()) for key, value in row.items() if key}
         outcome = self.importer.import_record(Record(number, values))
         result = self.get_row_result_class()()
         result.object_repr = f"{outcome.name} ({outcome.catalog_number})" if outcome.catalog_number else outcome.name

@@ -1,13 +1,26 @@
-"""Field validators for identifiers staff type into the admin; each message says how to fix it."""
+"""Field validators for what staff type or import: identifier formats, and text free of control characters.
+
+Each message says how to fix it. They sit on the model fields, so the admin, the importer and every
+form apply them alike.
+"""
 
 import re
 
 from django.core.exceptions import ValidationError
 
-CAS_PATTERN = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
-INCHIKEY_PATTERN = re.compile(r"^[A-Z]{14}-[A-Z]{10}-[A-Z]$")
+# \Z, not $: "$" also matches before a trailing newline, which would let "96847-55-1\n" through.
+CAS_PATTERN = re.compile(r"^(\d{2,7})-(\d{2})-(\d)\Z")
+INCHIKEY_PATTERN = re.compile(r"^[A-Z]{14}-[A-Z]{10}-[A-Z]\Z")
 # Element symbols with optional counts, dot-separated components (hydrates, salts), optional charge.
-FORMULA_PATTERN = re.compile(r"^(\d*([A-Z][a-z]?\d*)+)([.·]\d*([A-Z][a-z]?\d*)+)*([+-]\d*)?$")
+FORMULA_PATTERN = re.compile(r"^(\d*([A-Z][a-z]?\d*)+)([.·]\d*([A-Z][a-z]?\d*)+)*([+-]\d*)?\Z")
+
+# Control characters no text field may hold: C0 (NUL among them; PostgreSQL refuses it outright), DEL
+# and C1. Multi-line text keeps tab, line feed and carriage return (browsers send textarea lines as
+# CRLF); a single-line field refuses them too, and every other line break str.splitlines() knows.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+NOT_SINGLE_LINE = re.compile(f"{CONTROL.pattern}|{LINE_BREAK.pattern}|\t")
+CONTROL_NAMES = {"\x00": "NUL"}
 
 
 def cas_check_digit(digits: str) -> int:
@@ -54,3 +67,34 @@ def validate_molecular_formula(value: str) -> None:
 def validate_positive(value) -> None:
     if value is not None and value <= 0:
         raise ValidationError("Must be greater than zero.", code="not_positive")
+
+
+def _control_error(char: str, position: int) -> ValidationError:
+    name = f"U+{ord(char):04X}" + (f" ({CONTROL_NAMES[char]})" if char in CONTROL_NAMES else "")
+    return ValidationError(
+        "Remove the control character %(name)s at character %(position)s: text cannot hold it.",
+        code="control_character",
+        params={"name": name, "position": position},
+    )
+
+
+def validate_single_line(value: str) -> None:
+    """One line of text (names, identifiers, captions): no line break, tab or other control character."""
+    match = NOT_SINGLE_LINE.search(value)
+    if match is None:
+        return
+    char, position = match.group(), match.start() + 1
+    if char == "\t" or LINE_BREAK.match(char):
+        raise ValidationError(
+            "Keep this on one line: it has %(what)s at character %(position)s.",
+            code="not_single_line",
+            params={"what": "a tab" if char == "\t" else "a line break", "position": position},
+        )
+    raise _control_error(char, position)
+
+
+def validate_text(value: str) -> None:
+    """Multi-line text (paragraphs, notes): line breaks and tabs are fine, other control characters are not."""
+    match = CONTROL.search(value)
+    if match is not None:
+        raise _control_error(match.group(), match.start() + 1)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from catalog.importing import read_sdf
+from catalog.importing import Line, read_sdf
 from catalog.models import Compound, RelatedForm, Synonym
 from tests.factories import make_compound
 
@@ -85,7 +85,7 @@ def test_a_bad_record_changes_nothing_else():
 
 def test_reader_streams_records_one_at_a_time():
     record = BROKEN_SDF.read_text().split("$$$$\n")[0] + "$$$$\n"
-    endless = itertools.cycle(record.splitlines(True))
+    endless = (Line(n, text) for n, text in enumerate(itertools.cycle(record.splitlines()), start=1))
     first_three = list(itertools.islice(read_sdf(endless), 3))
     assert [r.number for r in first_three] == [1, 2, 3]
 

@@ -6,69 +6,89 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from catalog.importing import CountingLines, Importer, RecordError, file_format, read_records
+from catalog.importing import (
+    SNIFF_BYTES,
+    FileError,
+    Importer,
+    LineReader,
+    Outcome,
+    check_head,
+    file_format,
+    read_records,
+)
+from catalog.validators import NOT_SINGLE_LINE
+
+
+def printable(text: str) -> str:
+    """Text from the file as it may go to a terminal: control characters shown as escapes, not obeyed."""
+    return NOT_SINGLE_LINE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class Command(BaseCommand):
     help = (
         "Import compounds from an SDF or CSV file (columns in catalog/IMPORT.md). Computes every structure-derived "
         "identifier with RDKit, creates or updates by catalog number (then by InChIKey), and saves each record "
-        "whole or not at all; bad records are reported with their number and reason and the rest go on. "
-        "A dry run by default: nothing is written without --commit."
+        "whole or not at all, in its own transaction; bad records are reported with their number and reason and "
+        "the rest go on. A dry run by default: it checks every record exactly as --commit would and writes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="An .sdf or .csv file.")
+        parser.add_argument("file", type=Path, help="An .sdf or .csv file, UTF-8.")
         parser.add_argument("--commit", action="store_true", help="Write to the catalog (default: dry run).")
         parser.add_argument("--format", choices=["sdf", "csv"], help="Override the format told by the extension.")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar on stderr.")
 
     def handle(self, *args, file: Path, commit: bool, format: str | None, no_progress: bool, **options) -> None:
         verbosity = options["verbosity"]
+        importer = Importer(commit=commit)
+        verbs = {"create": "created", "update": "updated", "unchanged": "unchanged"}
+        if not commit:
+            verbs = {"create": "would create", "update": "would update", "unchanged": "unchanged"}
+        started = time.perf_counter()
+        problem = ""
+        progress = Progress(self.stderr, 1, enabled=False)
         try:
             fmt = file_format(file, format)
-            size = file.stat().st_size
-            stream = file.open(encoding="utf-8-sig", newline="" if fmt == "csv" else None)
-        except (RecordError, OSError) as error:
-            raise CommandError(str(error)) from error
-
-        importer = Importer(commit=commit)
-        verb = {"create": "created", "update": "updated", "unchanged": "unchanged"}
-        if not commit:
-            verb = {"create": "would create", "update": "would update", "unchanged": "unchanged"}
-        progress = Progress(self.stderr, size, enabled=not no_progress and verbosity > 0)
-        started = time.perf_counter()
-        with stream:
-            lines = CountingLines(stream)
-            try:
+            with file.open("rb") as stream:
+                check_head(stream.read(SNIFF_BYTES))
+                stream.seek(0)
+                lines = LineReader(stream)
+                size = file.stat().st_size
+                progress = Progress(self.stderr, size, enabled=not no_progress and verbosity > 0)
                 for outcome in importer.run(read_records(lines, fmt)):
-                    if outcome.action == "error":
-                        progress.clear()
-                        self.stdout.write(
-                            self.style.ERROR(
-                                f"record {outcome.number}"
-                                + (f" ({outcome.catalog_number})" if outcome.catalog_number else "")
-                                + f": {outcome.message}"
-                            )
-                        )
-                    elif verbosity > 1 or (verbosity == 1 and outcome.action != "unchanged"):
-                        progress.clear()
-                        self.stdout.write(
-                            f"record {outcome.number}: {verb[outcome.action]} {outcome.catalog_number} {outcome.name}"
-                        )
+                    self.report(outcome, verbs, verbosity, progress)
                     progress.update(lines.bytes_read, importer.summary.total)
-            except RecordError as error:  # the file as a whole is unreadable (e.g. no header)
-                raise CommandError(str(error)) from error
-        progress.finish(importer.summary.total)
-        elapsed = time.perf_counter() - started
-        summary = importer.summary
-        self.stdout.write(
-            (self.style.SUCCESS if not summary.error else self.style.WARNING)(
-                f"{'Imported' if commit else 'Dry run (nothing written; use --commit)'}: {summary.total:,} records, "
-                f"{summary.create:,} {verb['create']}, {summary.update:,} {verb['update']}, "
-                f"{summary.unchanged:,} unchanged, {summary.error:,} bad, in {elapsed:.1f} s."
+        except (FileError, OSError) as error:  # the file as a whole, or reading it, failed
+            problem = str(error)
+        finally:  # every file ends in a summary, even when stopped
+            progress.finish(importer.summary.total)
+            self.summarise(importer, verbs, commit, time.perf_counter() - started, problem)
+        if problem:
+            raise CommandError(problem)
+
+    def report(self, outcome: Outcome, verbs: dict[str, str], verbosity: int, progress: "Progress") -> None:
+        if outcome.action == "error":
+            progress.clear()
+            number = f" ({printable(outcome.catalog_number)})" if outcome.catalog_number else ""
+            self.stdout.write(self.style.ERROR(f"record {outcome.number}{number}: {printable(outcome.message)}"))
+        elif verbosity > 1 or (verbosity == 1 and outcome.action != "unchanged"):
+            progress.clear()
+            self.stdout.write(
+                f"record {outcome.number}: {verbs[outcome.action]} {printable(outcome.catalog_number)} "
+                f"{printable(outcome.name)}"
             )
+
+    def summarise(self, importer: Importer, verbs: dict[str, str], commit: bool, elapsed: float, problem: str) -> None:
+        summary = importer.summary
+        text = (
+            f"{'Imported' if commit else 'Dry run (nothing written; use --commit)'}: {summary.total:,} records, "
+            f"{summary.create:,} {verbs['create']}, {summary.update:,} {verbs['update']}, "
+            f"{summary.unchanged:,} unchanged, {summary.error:,} bad, in {elapsed:.1f} s."
         )
+        if problem:
+            text += f" Stopped: {problem}"
+        style = self.style.SUCCESS if not (summary.error or problem) else self.style.WARNING
+        self.stdout.write(style(text))
 
 
 class Progress:
