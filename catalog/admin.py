@@ -5,8 +5,11 @@ marks each disagreement; saving values that disagree with the structure needs a 
 confirmation and a reason, which is stored on the compound and so kept in its history.
 """
 
+import re
+
 from django import forms
 from django.contrib import admin
+from django.http import Http404
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportMixin
@@ -27,6 +30,15 @@ from .models import (
 )
 from .naming import NameReaderUnavailable, inchis_from_names
 from .resources import CompoundResource
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin, with a 404 for a history address whose ids are not row ids (it raised)."""
+
+    def history_form_view(self, request, object_id: str, version_id: str, extra_context=None):
+        if not all(re.fullmatch(r"[0-9]{1,18}", value) for value in (object_id, version_id)):
+            raise Http404("No such version.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class SynonymInline(admin.TabularInline):
@@ -210,7 +222,7 @@ def _checks_table(results: list[checks.CheckResult]) -> str:
 
 
 @admin.register(Compound)
-class CompoundAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class CompoundAdmin(ImportExportMixin, HistoryAdmin):
     form = CompoundAdminForm
     # CSV import/export in the admin, with the same validation as manage.py import_compounds.
     resource_classes = [CompoundResource]
@@ -305,7 +317,7 @@ class TrialRowInline(admin.TabularInline):
 
 
 @admin.register(TrialTable)
-class TrialTableAdmin(SimpleHistoryAdmin):
+class TrialTableAdmin(HistoryAdmin):
     list_display = ["caption", "compound", "heading"]
     search_fields = ["caption", "heading", "compound__name"]
     list_select_related = ["compound"]

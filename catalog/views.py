@@ -1,5 +1,7 @@
 """Catalog pages: home, list with search, compound detail, downloads, and the friendly 404."""
 
+import re
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +19,7 @@ from .page_freshness import catalog_revision
 from .selectors import compound_for_page, keyset_page
 
 MAX_QUERY_LENGTH = 200
+ROW_ID = re.compile(r"[0-9]{1,18}")  # not str.isdigit(), which takes "²" and other digits int() refuses
 
 
 @require_safe
@@ -26,14 +29,21 @@ def home(request: HttpRequest) -> HttpResponse:
         compounds = Compound.objects.filter(is_synthetic=False).for_list()[:24]
         return render(request, "catalog/home.html", {"compounds": compounds})
 
-    if page_cache_enabled():
+    if page_cache_enabled() and is_bare(request):
         return cached_response(request, f"home:{catalog_revision()}", render_home)
     return render_home()
 
 
+def is_bare(request: HttpRequest) -> bool:
+    """No query string at all: only such a request may fill the cache for the bare address (junk
+    parameters would otherwise decide what everyone gets there)."""
+    return not request.META.get("QUERY_STRING")
+
+
 def _cursor(request: HttpRequest, name: str) -> int | None:
+    """A paging cursor: a row id, ASCII digits that fit a bigint; anything else is no cursor."""
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if ROW_ID.fullmatch(value) else None
 
 
 @require_safe
@@ -54,9 +64,12 @@ def compound_list(request: HttpRequest) -> HttpResponse:
         page = keyset_page(
             Compound.objects.for_list(), after=after, before=before, size=settings.CATALOG_PAGE_SIZE, branches=branches
         )
-        return render(request, "catalog/compound_list.html", {"query": query, "page": page})
+        # The canonical address from what was understood, never from the raw query string.
+        cursor = "" if query else f"?after={after}" if after is not None else f"?before={before}" if before else ""
+        context = {"query": query, "page": page, "canonical_query": cursor}
+        return render(request, "catalog/compound_list.html", context)
 
-    if page_cache_enabled() and not query and after is None and before is None:
+    if page_cache_enabled() and is_bare(request):
         return cached_response(request, f"list:{catalog_revision()}", render_list)
     return render_list()
 

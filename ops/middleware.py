@@ -7,6 +7,7 @@ import logging
 import time
 import uuid
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 
 request_logger = logging.getLogger("ops.requests")
@@ -39,3 +40,21 @@ class RequestLogMiddleware:
             )
         )
         return response
+
+
+class RefuseNulMiddleware:
+    """A 400 for a NUL character in the path or in any query parameter's name or value.
+
+    No address of ours has a use for one, and PostgreSQL refuses NUL in text, so a search, an admin
+    filter or an autocomplete term holding one would otherwise end in a 500 on that database only.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in "".join(values) for key, values in request.GET.lists()
+        ):
+            raise BadRequest("The address holds a NUL character.")
+        return self.get_response(request)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ops.middleware.RefuseNulMiddleware",
     # Decides what HTTP caches may keep; above everything that sets cookies, so it sees them all.
     "ops.http_cache.HttpCachePolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

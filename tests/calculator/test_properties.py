@@ -78,7 +78,8 @@ def test_random_and_garbage_input_never_gives_a_500(garbage_compound, url, query
 
 @pytest.mark.django_db
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(query=queries)
+# Without NUL: no browser sends one, and ops.middleware.RefuseNulMiddleware answers it 400 before any view.
+@given(query=queries.filter(lambda query: not any("\x00" in value for value in query.values())))
 def test_random_input_to_the_widget_partial_never_gives_a_500(garbage_compound, query):
     client = Client(raise_request_exception=False)
     response = client.get("/calculator/widget/garbage-test/", query, headers={"HX-Request": "true"})

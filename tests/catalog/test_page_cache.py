@@ -1,5 +1,7 @@
 """Compound pages and the list's first page come from the cache until something they show changes."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -170,3 +172,23 @@ def test_the_early_path_follows_the_url_configuration_in_force(settings):
     compound_page_slug("/compounds/milnacipran/")
     settings.ROOT_URLCONF = "calculator.urls"  # a URLconf without the catalog
     assert compound_page_slug("/compounds/milnacipran/") is None
+
+
+def canonical(response) -> str:
+    return re.search(r'<link rel="canonical" href="([^"]+)"', response.text).group(1)
+
+
+@pytest.mark.parametrize("junk", ["after=SPAM", "before=%C2%B2", "utm_source=x", "after=1e5"])
+def test_junk_parameters_never_fill_the_cache_for_the_clean_list(client, compound, junk):
+    client.get("/compounds/", QUERY_STRING=junk)
+    response = client.get("/compounds/")
+    assert (response["X-Page-Cache"], canonical(response)) == ("miss", "http://testserver/compounds/")
+
+
+def test_junk_parameters_leave_the_canonical_link_clean(client, compound):
+    assert canonical(client.get("/compounds/", QUERY_STRING="after=SPAM")) == "http://testserver/compounds/"
+
+
+def test_junk_parameters_never_fill_the_cache_for_the_home_page(client, compound):
+    client.get("/", QUERY_STRING="junk=1")
+    assert client.get("/")["X-Page-Cache"] == "miss"
