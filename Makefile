@@ -59,6 +59,7 @@ serve: venv
 # nginx (Debian package) in front of `make serve`, as a deployment runs it: nginx on $(PORT) serves static
 # files and caches public pages per their headers; gunicorn listens on $(APP_PORT). Ctrl-C stops both.
 APP_PORT ?= 8001
+serve-proxy: export DJANGO_TRUSTED_PROXIES ?= 127.0.0.1
 serve-proxy: venv
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "nginx is needed: apt-get install nginx"; exit 1; }
 	$(BIN)/python -m ops.proxy --port $(PORT) --app-port $(APP_PORT)

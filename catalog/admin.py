@@ -9,11 +9,13 @@ import re
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.http import Http404
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import HistoricalChanges
 
 from . import checks
 from .chemistry import StructureTooLarge, check_structure_size
@@ -101,16 +103,96 @@ def read_name(compound: Compound) -> None:
         compound.name_inchi = compound.name_inchi_of = ""  # the check falls back to descriptor sets
 
 
-class CompoundAdminForm(forms.ModelForm):
+# The child tables its page shows that point straight at the compound (trial rows go through their table).
+PAGE_CHILD_MODELS = (Synonym, Description, PharmacokineticParameter, TrialTable, Section, Reference)
+
+
+def latest_change(compound_id: int) -> HistoricalChanges | None:
+    """The newest history record of the compound or of anything its page shows (who changed it, when).
+
+    Only asked when an edit is refused, so one small query per history table is fine.
+    """
+    tables = TrialTable.history.filter(compound_id=compound_id).values("id")
+    candidates = [
+        Compound.history.filter(id=compound_id),
+        *(model.history.filter(compound_id=compound_id) for model in PAGE_CHILD_MODELS),
+        RelatedForm.history.filter(Q(compound_id=compound_id) | Q(related_id=compound_id)),
+        TrialRow.history.filter(table_id__in=tables),
+    ]
+    records = [c.select_related("history_user").order_by("-history_date").first() for c in candidates]
+    return max(filter(None, records), key=lambda record: record.history_date, default=None)
+
+
+class RevisionGuardedForm(forms.ModelForm):
+    """A change form that refuses to save over an edit someone else made since it was drawn.
+
+    Any change to a compound or to anything its page shows gives the compound a new revision
+    (catalog/signals.py), so the compound's revision, carried in the hidden ``seen_revision``, says
+    whether what the editor saw is still current. One guard per page is enough: the admin validates
+    the main form and saves it and every inline in one transaction, under the lock the guard takes,
+    so a page whose main form is guarded (a compound with inlines, nested ones included) is covered.
+    """
+
+    # How this form's model reaches its compound, as an ORM lookup prefix ("" for Compound itself).
+    compound_lookup = "compound__"
+    # How the refusal names what changed; on a child's page the change may be to the child itself.
+    conflict_subject = "This compound"
+
+    seen_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.guarded_compound_id = None
+        if self.instance.pk is None:
+            return  # a new row overwrites nothing
+        # From the database, not the instance: when reverting, the instance is a historical copy.
+        owner = (
+            type(self.instance)
+            ._default_manager.filter(pk=self.instance.pk)
+            .values_list(f"{self.compound_lookup}pk", f"{self.compound_lookup}revision")
+            .first()
+        )
+        if owner is not None:
+            self.guarded_compound_id, revision = owner
+            self.fields["seen_revision"].required = True
+            self.fields["seen_revision"].initial = revision
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.guarded_compound_id is not None and cleaned.get("seen_revision") is not None:
+            self._refuse_if_changed_since(cleaned["seen_revision"])
+        return cleaned
+
+    def _refuse_if_changed_since(self, seen: int) -> None:
+        # The admin saves inside a transaction; the row lock (SQLite: the IMMEDIATE write lock) holds
+        # until this save commits, so nobody can slip in between the check and the save.
+        current = (
+            Compound.objects.select_for_update()
+            .filter(pk=self.guarded_compound_id)
+            .values_list("revision", flat=True)
+            .first()
+        )
+        if current is None or current == seen:
+            return
+        latest = latest_change(self.guarded_compound_id)
+        who = f" by {latest.history_user}" if latest and latest.history_user else ""
+        when = f" at {latest.history_date:%Y-%m-%d %H:%M} UTC" if latest else ""
+        raise forms.ValidationError(
+            f"{self.conflict_subject} was changed{who}{when} while you were editing it, so your changes have "
+            "not been saved (saving them would undo that change). Open the page again to see the current "
+            "values, then make your changes again.",
+            code="edit_conflict",
+        )
+
+
+class CompoundAdminForm(RevisionGuardedForm):
+    compound_lookup = ""
+
     confirm_disagreements = forms.BooleanField(
         required=False,
         label="Accept the disagreements",
         help_text="Tick to save values that disagree with the structure, and say why below.",
     )
-
-    # The revision the editor's form was drawn from. If the compound (or anything on its page) has
-    # been saved since, this save would silently undo the other person's edit: refuse it instead.
-    seen_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Compound
@@ -121,17 +203,6 @@ class CompoundAdminForm(forms.ModelForm):
         if self.instance.molecular_weight is not None:
             # Show the MW as entered (246.35), not padded to the column's four decimals (246.3500).
             self.initial["molecular_weight"] = self.instance.molecular_weight_display
-        if self.instance.pk:
-            # From the database, not the instance: when reverting, the instance is a historical copy.
-            current = Compound.objects.filter(pk=self.instance.pk).values_list("revision", flat=True).first()
-            self.fields["seen_revision"].required = True
-            self.fields["seen_revision"].initial = current
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if self.instance.pk and cleaned.get("seen_revision") is not None:
-            self._refuse_if_changed_since(cleaned["seen_revision"])
-        return cleaned
 
     def _refuse_oversized_structures(self) -> bool:
         """A field error on each SMILES over the size limits, found before RDKit works on it (the save
@@ -144,24 +215,6 @@ class CompoundAdminForm(forms.ModelForm):
                 self.add_error(field, str(error))
                 refused = True
         return refused
-
-    def _refuse_if_changed_since(self, seen: int) -> None:
-        # The admin saves inside a transaction; the row lock (SQLite: the IMMEDIATE write lock) holds
-        # until this save commits, so nobody can slip in between the check and the save.
-        current = (
-            Compound.objects.select_for_update().filter(pk=self.instance.pk).values_list("revision", flat=True).first()
-        )
-        if current is None or current == seen:
-            return
-        latest = self.instance.history.select_related("history_user").first()
-        who = f" by {latest.history_user}" if latest and latest.history_user else ""
-        when = f" at {latest.history_date:%Y-%m-%d %H:%M} UTC" if latest else ""
-        raise forms.ValidationError(
-            f"This compound was changed{who}{when} while you were editing it, so your changes have not been "
-            "saved (saving them would undo that change). Open the compound again to see the current values, "
-            "then make your changes again.",
-            code="edit_conflict",
-        )
 
     def _post_clean(self) -> None:
         # After the model's own validation the instance holds the submitted values: compute what the
@@ -316,8 +369,15 @@ class TrialRowInline(admin.TabularInline):
     ]
 
 
+class TrialTableAdminForm(RevisionGuardedForm):
+    """TrialTableAdmin supplies the model and its fields."""
+
+    conflict_subject = "This table or its compound"
+
+
 @admin.register(TrialTable)
 class TrialTableAdmin(HistoryAdmin):
+    form = TrialTableAdminForm
     list_display = ["caption", "compound", "heading"]
     search_fields = ["caption", "heading", "compound__name"]
     list_select_related = ["compound"]

@@ -14,10 +14,20 @@ from django.views.decorators.http import require_safe
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and the cache answer, 503 (and which one failed) when not."""
-    checks = {"database": _database_ok(), "cache": _cache_ok()}
-    status = 200 if all(checks.values()) else 503
-    return JsonResponse({name: "ok" if ok else "unavailable" for name, ok in checks.items()}, status=status)
+    """Readiness for the load balancer: 503 only when the database does not answer.
+
+    Without the cache pages are still served (ops/cache.py bypasses it), so a cache outage is reported
+    as "degraded" with a 200: a 503 would make the load balancer pull every server at once.
+    """
+    parts = {"database": _database_ok(), "cache": _cache_ok()}
+    if not parts["database"]:
+        status = "unavailable"
+    elif not all(parts.values()):
+        status = "degraded"
+    else:
+        status = "ok"
+    body = {"status": status} | {name: "ok" if ok else "unavailable" for name, ok in parts.items()}
+    return JsonResponse(body, status=503 if status == "unavailable" else 200)
 
 
 @require_safe

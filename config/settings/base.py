@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ per machine come from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -83,6 +84,11 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
+# "One address" is the client's, also behind a proxy: X-Forwarded-For is believed only from these
+# proxies (addresses or networks; ops/client_ip.py). Empty: every request is its own REMOTE_ADDR.
+# Parsed here so that a mistyped entry stops the start instead of failing each sign-in.
+TRUSTED_PROXIES = [str(ipaddress.ip_network(proxy, strict=False)) for proxy in env_list("DJANGO_TRUSTED_PROXIES")]
+AXES_CLIENT_IP_CALLABLE = "ops.client_ip.client_ip"
 
 # Security headers on every response. No inline script or style anywhere (htmx is told not to inject
 # its indicator styles), so the policy needs neither 'unsafe-inline' nor 'unsafe-eval'. No nonces

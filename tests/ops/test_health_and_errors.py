@@ -6,14 +6,27 @@ import logging
 import pytest
 from django.db import OperationalError
 
+from ops.cache import ResilientRedisCache
+from tests.ops.test_cache import closed_port
+
 
 def test_healthz_reports_database_and_cache(client, db):
     response = client.get("/healthz")
-    assert (response.status_code, response.json()) == (200, {"database": "ok", "cache": "ok"})
+    assert (response.status_code, response.json()) == (200, {"status": "ok", "database": "ok", "cache": "ok"})
 
 
 def test_healthz_is_never_cached(client, db):
     assert "no-cache" in client.get("/healthz")["Cache-Control"]
+
+
+def test_healthz_stays_200_and_says_degraded_while_redis_is_down(client, db, monkeypatch):
+    # Pages are still served without the cache, so the load balancer must keep this server.
+    monkeypatch.setattr("ops.views.cache", ResilientRedisCache(f"redis://127.0.0.1:{closed_port()}/0", {}))
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()) == (
+        200,
+        {"status": "degraded", "database": "ok", "cache": "unavailable"},
+    )
 
 
 class UnreachableDatabase:
@@ -24,7 +37,10 @@ class UnreachableDatabase:
 def test_healthz_says_503_when_the_database_fails(client, db, monkeypatch):
     monkeypatch.setattr("ops.views.connection", UnreachableDatabase())
     response = client.get("/healthz")
-    assert (response.status_code, response.json()) == (503, {"database": "unavailable", "cache": "ok"})
+    assert (response.status_code, response.json()) == (
+        503,
+        {"status": "unavailable", "database": "unavailable", "cache": "ok"},
+    )
 
 
 @pytest.mark.urls("tests.urls_raising")
