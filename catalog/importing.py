@@ -33,7 +33,7 @@ from django.utils.text import slugify
 from rdkit import Chem
 
 from . import checks
-from .chemistry import canonicalize
+from .chemistry import StructureTooLarge, canonicalize, check_mol_size, check_structure_size
 from .exporting import COLUMN_FIELDS, COLUMNS, SYNONYM_SEPARATOR, unescape_cell
 from .models import Compound, RelatedForm, Synonym
 from .validators import validate_single_line
@@ -75,6 +75,14 @@ COMPARED_FIELDS = [
 ]
 # What a salt's parent check reads of its linked free base (see FileState.parents).
 PARENT_FIELDS = ("name", "molecular_formula", "molecular_weight", "computed_inchikey")
+
+
+def _within_limits(check, structure) -> None:
+    """The size check's refusal as this record's error."""
+    try:
+        check(structure)
+    except StructureTooLarge as error:
+        raise RecordError(str(error)) from None
 
 
 class FileError(ValueError):
@@ -444,6 +452,7 @@ class Importer:
             mol = Chem.MolFromMolBlock(record.mol_block) if record.mol_block else None
             if mol is None:
                 raise RecordError("Unparsable structure: RDKit cannot read the MOL block.")
+            _within_limits(check_mol_size, mol)  # before InChI and SMILES, which crash on huge chains
             key = Chem.MolToInchiKey(mol)
             if isomeric:
                 parsed = Chem.MolFromSmiles(isomeric)
@@ -454,6 +463,7 @@ class Importer:
         if not (isomeric or plain):
             raise RecordError("No structure: give smiles (or plain_smiles).")
         for smiles in filter(None, (isomeric, plain)):
+            _within_limits(check_structure_size, smiles)
             if canonicalize(smiles) is None:
                 raise RecordError(f"Unparsable structure: RDKit cannot parse the SMILES {smiles!r}.")
         return isomeric, plain

@@ -179,6 +179,25 @@ def test_sdf_record_without_end_marker_is_bounded(tmp_path):
     ]
 
 
+def v3000_chain(atoms: int) -> str:
+    """A MOL block (V3000: V2000 stops at 999 atoms) of a linear carbon chain, written by hand."""
+    lines = ["Chain", "  handwritten", "", "  0  0  0     0  0            999 V3000", "M  V30 BEGIN CTAB"]
+    lines += [f"M  V30 COUNTS {atoms} {atoms - 1} 0 0 0", "M  V30 BEGIN ATOM"]
+    lines += [f"M  V30 {n} C 0 0 0 0" for n in range(1, atoms + 1)]
+    lines += ["M  V30 END ATOM", "M  V30 BEGIN BOND"]
+    lines += [f"M  V30 {n} 1 {n} {n + 1}" for n in range(1, atoms)]
+    return "\n".join([*lines, "M  V30 END BOND", "M  V30 END CTAB", "M  END"])
+
+
+@pytest.mark.django_db
+def test_an_oversized_mol_block_is_refused_before_rdkit_writes_it(tmp_path):
+    # A chain of some 19,000 atoms made MolToSmiles crash the whole import (a segfault); this one fits
+    # the 1 MiB record limit.
+    path = tmp_path / "chain.sdf"
+    path.write_text(f"{v3000_chain(18_000)}\n> <catalog_number>\nBIG0001\n\n> <name>\nChain\n\n$$$$\n")
+    assert run(path)[0] == "record 1 (BIG0001): The structure has 18,000 atoms; structures are limited to 300 atoms."
+
+
 # -- control characters -------------------------------------------------------------------------
 
 
