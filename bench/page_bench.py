@@ -67,18 +67,21 @@ def template_times(render, repeat: int) -> Counter:
 def figures_to_run(client: Client, slug: str) -> dict:
     from calculator.widget import widget_context
     from catalog.checks import check_compound
-    from catalog.selectors import compound_for_page
+    from catalog.models import Compound
+
+    def load():
+        return Compound.objects.for_page().get(slug=slug)
 
     url = f"/compounds/{slug}/"
     request = RequestFactory().get(url)
-    compound = compound_for_page(slug)
+    compound = load()
     context = {"compound": compound, "calculator": widget_context(request, compound)}
     template = get_template("catalog/compound_detail.html")
     template.render(context, request)  # the identifier checks are memoised on the compound from here on
     return {
         "bare Django view": lambda: client.get("/bench/bare/"),
         "cold compound page, whole request": lambda: client.get(url),
-        "  loader (compound_for_page)": lambda: compound_for_page(slug),
+        "  loader (Compound.objects.for_page())": load,
         "  identifier checks (check_compound)": lambda: check_compound(compound),
         "  calculator widget context": lambda: widget_context(request, compound),
         "  templates (render only)": lambda: template.render(context, request),

@@ -18,7 +18,7 @@ from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
 from catalog.models import Compound
-from catalog.page_freshness import compound_revision
+from catalog.revisions import revisions
 
 from .answers import Answer, stock_table_display
 from .forms import ApiMolarityForm, DilutionForm, StandaloneMolarityForm
@@ -48,7 +48,7 @@ def _compound_url(compound: Compound, request: HttpRequest) -> str:
 
 def _widget_compound(slug: str) -> Compound:
     """The compound and its salt forms, from the cache while its revision stands (one indexed lookup)."""
-    key = compound_revision(slug)
+    key = revisions.compound(slug)
     if key is None:
         raise Http404("No compound with that address.")
     cache_key = f"widget-compound:{key[0]}:{key[1]}"

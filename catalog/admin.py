@@ -9,7 +9,6 @@ import re
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Q
 from django.http import Http404
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -19,6 +18,7 @@ from simple_history.models import HistoricalChanges
 
 from . import checks
 from .chemistry import StructureTooLarge, check_structure_size
+from .drawings import structure_svg
 from .models import (
     Compound,
     Description,
@@ -29,6 +29,7 @@ from .models import (
     Synonym,
     TrialRow,
     TrialTable,
+    page_children,
 )
 from .naming import NameReaderUnavailable, inchis_from_names
 from .resources import CompoundResource
@@ -103,21 +104,14 @@ def read_name(compound: Compound) -> None:
         compound.name_inchi = compound.name_inchi_of = ""  # the check falls back to descriptor sets
 
 
-# The child tables its page shows that point straight at the compound (trial rows go through their table).
-PAGE_CHILD_MODELS = (Synonym, Description, PharmacokineticParameter, TrialTable, Section, Reference)
-
-
 def latest_change(compound_id: int) -> HistoricalChanges | None:
     """The newest history record of the compound or of anything its page shows (who changed it, when).
 
     Only asked when an edit is refused, so one small query per history table is fine.
     """
-    tables = TrialTable.history.filter(compound_id=compound_id).values("id")
     candidates = [
         Compound.history.filter(id=compound_id),
-        *(model.history.filter(compound_id=compound_id) for model in PAGE_CHILD_MODELS),
-        RelatedForm.history.filter(Q(compound_id=compound_id) | Q(related_id=compound_id)),
-        TrialRow.history.filter(table_id__in=tables),
+        *(model.history.filter(model.rows_of([compound_id])) for model in page_children()),
     ]
     records = [c.select_related("history_user").order_by("-history_date").first() for c in candidates]
     return max(filter(None, records), key=lambda record: record.history_date, default=None)
@@ -225,7 +219,7 @@ class CompoundAdminForm(RevisionGuardedForm):
             return
         instance.refresh_structure()
         read_name(instance)
-        results = checks.full_check(instance)
+        results = instance.full_check()
         self.check_results = results
         if not checks.disagreements(results):
             instance.confirmed_disagreements = ""
@@ -328,13 +322,13 @@ class CompoundAdmin(ImportExportMixin, HistoryAdmin):
     def structure_drawing(self, obj: Compound) -> str:
         if obj.pk is None or not obj.has_structure:
             return obj.structure_error if obj.pk else "Shown after saving."
-        return mark_safe(obj.depiction)  # our own RDKit drawing; the name in it is escaped
+        return mark_safe(structure_svg(obj))  # our own RDKit drawing; the name in it is escaped
 
     @admin.display(description="Entered vs computed")
     def structure_checks(self, obj: Compound) -> str:
         if obj.pk is None:
             return "Shown after saving."
-        return _checks_table(checks.full_check(obj))
+        return _checks_table(obj.full_check())
 
     def save_model(self, request, obj: Compound, form, change: bool) -> None:
         if form.cleaned_data.get("confirm_disagreements") and obj.disagreement_reason:

@@ -6,17 +6,11 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
+        # Imported here, not at the top: they need the models, which are ready only now.
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401 (connects the receivers that keep revisions honest)
+        from . import signals
+        from .db_indexes import recreate_search_indexes
 
+        signals.connect()  # every change to what a page shows gives it a new revision
         post_migrate.connect(recreate_search_indexes, sender=self)
-
-
-def recreate_search_indexes(sender, using: str, **kwargs) -> None:
-    """After every migrate: a table rebuild (SQLite) drops the raw-SQL search indexes Django does not know."""
-    from django.db import connections
-
-    from .db_indexes import ensure_search_indexes
-
-    ensure_search_indexes(connections[using])

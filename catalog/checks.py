@@ -466,24 +466,6 @@ def check_compound(compound: Compound, *, cas_others: list[Compound] | None = No
     return [result for result in results if result is not None]
 
 
-def cas_others(compound: Compound) -> list[Compound]:
-    """Other compounds in the catalog with the same CAS number (a query; the admin and command use it)."""
-    from .models import Compound as CompoundModel
-
-    if not compound.cas_number:
-        return []
-    return list(
-        CompoundModel.objects.filter(cas_number=compound.cas_number)
-        .exclude(pk=compound.pk)
-        .only("name", "catalog_number")
-    )
-
-
-def full_check(compound: Compound) -> list[CheckResult]:
-    """Every check including those that look at the rest of the catalog."""
-    return check_compound(compound, cas_others=cas_others(compound))
-
-
 def disagreements(results: list[CheckResult]) -> list[CheckResult]:
     return [result for result in results if result.disagrees]
 

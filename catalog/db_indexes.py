@@ -10,6 +10,8 @@ schema changes) drops them; ``ensure_search_indexes`` therefore runs after every
 (catalog/apps.py) as well as in migration 0004. Every statement is idempotent.
 """
 
+from django.db import connections
+
 POSTGRESQL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS compound_name_upper_trgm ON catalog_compound USING gin (UPPER(name) gin_trgm_ops)",
@@ -56,3 +58,8 @@ def drop_search_indexes(connection) -> None:
     with connection.cursor() as cursor:
         for name in INDEX_NAMES.get(connection.vendor, []):
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def recreate_search_indexes(sender, using: str, **kwargs) -> None:
+    """post_migrate receiver: a table rebuild (SQLite) drops the raw-SQL indexes Django does not know."""
+    ensure_search_indexes(connections[using])

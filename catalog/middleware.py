@@ -11,8 +11,8 @@ from django.urls import Resolver404, resolve
 
 from ops.http_cache import revalidated
 
-from .page_cache import cached_response, compound_page_key, compound_page_validators, page_cache_enabled
-from .page_freshness import compound_revision
+from .page_cache import compound_page_key, compound_page_validators, pages
+from .revisions import revisions
 
 
 def compound_page_slug(path_info: str) -> str | None:
@@ -45,12 +45,12 @@ class CachedPageMiddleware:
         self.serve = revalidated(lambda request, **_: request.validators)(self.serve_cached)
 
     def serve_cached(self, request: HttpRequest, key: str) -> HttpResponse:
-        return cached_response(request, key, lambda: self.get_response(request))
+        return pages.response(request, key, lambda: self.get_response(request))
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method in ("GET", "HEAD") and not request.META.get("QUERY_STRING") and page_cache_enabled():
+        if request.method in ("GET", "HEAD") and not request.META.get("QUERY_STRING") and pages.enabled():
             slug = compound_page_slug(request.path_info)
-            state = compound_revision(slug) if slug is not None else None
+            state = revisions.compound(slug) if slug is not None else None
             if state is not None:  # None: no such compound, and the view answers 404
                 request.validators = compound_page_validators(state)
                 return self.serve(request, key=compound_page_key(state))

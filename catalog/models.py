@@ -6,11 +6,14 @@ HTML blob. Child rows carry an explicit ``position`` so staff can reorder them i
 
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from .checks import CheckResult, check_compound
 from .chemistry import StructureError, analyse_smiles, structure_hash, structure_source
 from .depiction import DEPICTION_VERSION, draw_svg
 from .selectors import CompoundQuerySet
@@ -196,6 +199,11 @@ class Compound(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("catalog:compound-detail", kwargs={"slug": self.slug})
 
+    @classmethod
+    def page_prefetches(cls) -> list[str | Prefetch]:
+        """What ``prefetch_related`` needs to load every child table the page shows (for_page)."""
+        return [prefetch for child in page_children() for prefetch in child.page_prefetches()]
+
     @property
     def molecular_weight_display(self) -> str:
         """The MW as entered, without the padding zeros the decimal column adds (246.35, not 246.3500)."""
@@ -292,46 +300,96 @@ class Compound(models.Model):
         return True
 
     @property
-    def depiction(self) -> str:
-        """The stored SVG when it is current; otherwise drawn once per structure and cached by its hash.
+    def has_current_drawing(self) -> bool:
+        """Whether the stored drawing is of the current structure (rows written without save() may lag)."""
+        return bool(self.structure_svg) and self.current_structure_hash() == self.structure_hash
 
-        Rows written without ``save()`` (bulk updates, raw SQL) can hold a stale depiction; the cache
-        keeps the page from drawing on every request until the next save stores a fresh one.
-        """
-        if not self.structure_smiles:
-            return ""
-        digest = self.current_structure_hash()
-        if digest == self.structure_hash:
-            return self.structure_svg
-        from django.core.cache import cache
+    def draw_structure(self) -> str:
+        """The drawing ``refresh_structure`` would store, drawn now and not saved (see catalog/drawings.py)."""
+        copy = Compound(name=self.name, slug=self.slug, isomeric_smiles=self.isomeric_smiles, smiles=self.smiles)
+        copy.refresh_structure(force=True)
+        return copy.structure_svg
 
-        def draw() -> str:
-            copy = Compound(name=self.name, slug=self.slug, isomeric_smiles=self.isomeric_smiles, smiles=self.smiles)
-            copy.refresh_structure(force=True)
-            return copy.structure_svg
+    @cached_property
+    def identifier_checks(self) -> list[CheckResult]:
+        """Every check of the entered data against the structure (see catalog/checks.py)."""
+        return check_compound(self)
 
-        # A day, not forever: a million synthetic compounds drawn this way would otherwise pin
-        # gigabytes in Redis; the page itself is cached anyway.
-        return cache.get_or_set(f"catalog:structure-svg:{digest}", draw, timeout=60 * 60 * 24)
-
-    @property
-    def identifier_checks(self):
-        """Every check of the entered data against the structure (see catalog/checks.py), memoised."""
-        if not hasattr(self, "_identifier_checks"):
-            from .checks import check_compound
-
-            self._identifier_checks = check_compound(self)
-        return self._identifier_checks
+    def full_check(self) -> list[CheckResult]:
+        """Every check including those that look at the rest of the catalog (the CAS number's other users)."""
+        return check_compound(self, cas_others=list(Compound.objects.with_same_cas(self)))
 
 
-class Synonym(models.Model):
-    compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="synonyms")
-    name = models.CharField(max_length=300, validators=[validate_single_line])
+class CompoundChild(models.Model):
+    """A row of one of the tables a compound's page shows: the one declaration of what belongs to a page.
+
+    Every concrete subclass is found by ``page_children()``, and everything that must know a page's
+    parts reads that list: revisions (an edit to a row gives its compound's page a new revision), the
+    page's loader (``CompoundQuerySet.for_page``), history, the demo loader and generate_catalog's
+    delete. A test fails when a model with a foreign key to Compound is not a subclass. A new child
+    table needs its model here, a migration, an admin inline and its block in the page's template.
+
+    ``owner`` names the foreign key towards the compound: to Compound itself, or to another child
+    (a trial row belongs to its table). Rows are ordered by ``position``, which staff set.
+    """
+
+    owner = "compound"
     position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
+        abstract = True
         ordering = ["position", "pk"]
+
+    @classmethod
+    def owner_model(cls) -> type[models.Model]:
+        return cls._meta.get_field(cls.owner).related_model
+
+    @classmethod
+    def compound_path(cls) -> str:
+        """The lookup from this model to its compound's id: "compound_id", "table__compound_id"."""
+        owner = cls.owner_model()
+        if owner is Compound:
+            return f"{cls.owner}_id"
+        return f"{cls.owner}__{owner.compound_path()}"
+
+    @classmethod
+    def page_path(cls) -> str:
+        """The relation from Compound to these rows: "synonyms", "trial_tables__rows"."""
+        accessor = cls._meta.get_field(cls.owner).remote_field.get_accessor_name()
+        owner = cls.owner_model()
+        return accessor if owner is Compound else f"{owner.page_path()}__{accessor}"
+
+    @classmethod
+    def page_prefetches(cls) -> list[str | Prefetch]:
+        """What ``prefetch_related`` needs to load these rows with a page."""
+        return [cls.page_path()]
+
+    @classmethod
+    def rows_of(cls, compound_ids) -> Q:
+        """The filter for these compounds' rows, for ``cls.objects`` or ``cls.history`` alike."""
+        return Q(**{f"{cls.compound_path()}__in": compound_ids})
+
+    def page_compound_ids(self) -> set[int]:
+        """The compounds whose pages show this row."""
+        owner = self.owner_model()
+        owner_id = getattr(self, f"{self.owner}_id")
+        if owner is Compound:
+            return {owner_id}
+        return set(owner.objects.filter(pk=owner_id).values_list(owner.compound_path(), flat=True))
+
+
+def page_children() -> list[type[CompoundChild]]:
+    """Every CompoundChild model, each after the one it belongs to (tables before their rows)."""
+    found = [m for m in apps.get_app_config("catalog").get_models() if issubclass(m, CompoundChild)]
+    return sorted(found, key=lambda model: model.compound_path().count("__"))
+
+
+class Synonym(CompoundChild):
+    compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="synonyms")
+    name = models.CharField(max_length=300, validators=[validate_single_line])
+
+    class Meta(CompoundChild.Meta):
         constraints = [
             models.UniqueConstraint(fields=["compound", "name"], name="synonym_unique_per_compound"),
             models.CheckConstraint(condition=~Q(name=""), name="synonym_not_empty"),
@@ -342,7 +400,7 @@ class Synonym(models.Model):
         return self.name
 
 
-class Description(models.Model):
+class Description(CompoundChild):
     """One descriptive paragraph, with what kind of text it is and where it comes from."""
 
     class Kind(models.TextChoices):
@@ -357,18 +415,15 @@ class Description(models.Model):
         max_length=200, blank=True, validators=[validate_single_line], help_text="Where the text comes from, if known."
     )
     text = models.TextField(validators=[validate_text])
-    position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["position", "pk"]
+    class Meta(CompoundChild.Meta):
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="description_not_empty")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
 
-class RelatedForm(models.Model):
+class RelatedForm(CompoundChild):
     """A directed link between two compounds; the page of each shows it (the target's with the inverse)."""
 
     class Relation(models.TextChoices):
@@ -385,11 +440,8 @@ class RelatedForm(models.Model):
     compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="related_forms")
     related = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="related_to")
     relation = models.CharField(max_length=30, choices=Relation.choices)
-    position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["position", "pk"]
+    class Meta(CompoundChild.Meta):
         constraints = [
             models.UniqueConstraint(fields=["compound", "related", "relation"], name="related_form_unique"),
             models.CheckConstraint(
@@ -406,18 +458,33 @@ class RelatedForm(models.Model):
     def inverse_label(self) -> str:
         return self.INVERSE_LABELS[self.Relation(self.relation)]
 
+    # The page shows links either way, each with just these columns of the compound at the other end.
+    LINKED_COMPOUND_COLUMNS = ("name", "slug", "molecular_weight", "molecular_formula", "computed_inchikey")
 
-class PharmacokineticParameter(models.Model):
+    @classmethod
+    def page_prefetches(cls) -> list[str | Prefetch]:
+        def links_with(side: str) -> models.QuerySet:
+            columns = (f"{side}__{column}" for column in cls.LINKED_COMPOUND_COLUMNS)
+            return cls.objects.select_related(side).only("compound", "related", "relation", "position", *columns)
+
+        return [Prefetch("related_forms", links_with("related")), Prefetch("related_to", links_with("compound"))]
+
+    @classmethod
+    def rows_of(cls, compound_ids) -> Q:
+        return Q(compound_id__in=compound_ids) | Q(related_id__in=compound_ids)
+
+    def page_compound_ids(self) -> set[int]:
+        return {self.compound_id, self.related_id}
+
+
+class PharmacokineticParameter(CompoundChild):
     """One row of the pharmacokinetics list, e.g. label "Absorption" with its text."""
 
     compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="pk_parameters")
     label = models.CharField(max_length=100, validators=[validate_single_line])
     value = models.TextField(validators=[validate_text])
-    position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["position", "pk"]
+    class Meta(CompoundChild.Meta):
         verbose_name = "pharmacokinetic parameter"
         constraints = [
             models.CheckConstraint(condition=~Q(label=""), name="pk_label_not_empty"),
@@ -428,7 +495,7 @@ class PharmacokineticParameter(models.Model):
         return self.label
 
 
-class TrialTable(models.Model):
+class TrialTable(CompoundChild):
     """A clinical-trial results table with the text around it (heading, intro, definition, notes)."""
 
     compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="trial_tables")
@@ -442,18 +509,15 @@ class TrialTable(models.Model):
         blank=True, validators=[validate_text], help_text="What counts as a responder in this table's percentages."
     )
     notes = models.TextField(blank=True, validators=[validate_text])
-    position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["position", "pk"]
+    class Meta(CompoundChild.Meta):
         constraints = [models.CheckConstraint(condition=~Q(caption=""), name="trial_table_caption_not_empty")]
 
     def __str__(self) -> str:
         return self.caption
 
 
-class TrialRow(models.Model):
+class TrialRow(CompoundChild):
     """One study arm. Numbers are numbers; the p-value keeps its relation (``<0.001`` vs ``=0.01``)."""
 
     class PRelation(models.TextChoices):
@@ -461,6 +525,7 @@ class TrialRow(models.Model):
         LESS = "<", "<"
         LESS_EQUAL = "≤", "≤"
 
+    owner = "table"
     table = models.ForeignKey(TrialTable, on_delete=models.CASCADE, related_name="rows")
     study = models.CharField(max_length=200, validators=[validate_single_line])
     dose_mg_per_day = models.DecimalField("dose (mg/day)", max_digits=10, decimal_places=3)
@@ -468,11 +533,8 @@ class TrialRow(models.Model):
     placebo_percent = models.DecimalField("placebo (%)", max_digits=6, decimal_places=2)
     p_value_relation = models.CharField("p-value relation", max_length=1, choices=PRelation.choices, default="=")
     p_value = models.DecimalField(max_digits=8, decimal_places=6)
-    position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["position", "pk"]
+    class Meta(CompoundChild.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=Q(dose_mg_per_day__gt=0),
@@ -522,7 +584,7 @@ class TrialRow(models.Model):
         return f"{prefix}{self._plain(self.p_value)}"
 
 
-class Section(models.Model):
+class Section(CompoundChild):
     """A further titled section of free text (e.g. "Symptom-Specific Improvements")."""
 
     compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="sections")
@@ -530,28 +592,22 @@ class Section(models.Model):
     body = models.TextField(
         blank=True, validators=[validate_text], help_text="Blank when the source gives only the heading."
     )
-    position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["position", "pk"]
+    class Meta(CompoundChild.Meta):
         constraints = [models.CheckConstraint(condition=~Q(title=""), name="section_title_not_empty")]
 
     def __str__(self) -> str:
         return self.title
 
 
-class Reference(models.Model):
+class Reference(CompoundChild):
     """A citation the page's text points to, numbered in the order it is listed."""
 
     compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="references")
     citation = models.TextField(validators=[validate_text])
     url = models.URLField(blank=True, validators=[validate_single_line])
-    position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["position", "pk"]
+    class Meta(CompoundChild.Meta):
         constraints = [models.CheckConstraint(condition=~Q(citation=""), name="reference_not_empty")]
 
     def __str__(self) -> str:
@@ -573,30 +629,3 @@ class CatalogState(models.Model):
     @classmethod
     def current(cls) -> int:
         return cls.objects.filter(pk=1).values_list("revision", flat=True).first() or 0
-
-    @classmethod
-    def bump(cls) -> None:
-        from .page_freshness import catalog_changed
-
-        if not cls.objects.filter(pk=1).update(revision=F("revision") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"revision": 1})
-        catalog_changed()
-
-
-def read_iupac_names(compounds: list[Compound]) -> list[Compound]:
-    """Read each compound's IUPAC name with OPSIN (one JVM for all) where it changed; save those fields.
-
-    Returns the compounds it updated. Raises naming.NameReaderUnavailable without Java or the jar.
-    """
-    from .naming import inchis_from_names
-
-    stale = [c for c in compounds if c.iupac_name and c.iupac_name != c.name_inchi_of]
-    for compound, inchi in zip(stale, inchis_from_names([c.iupac_name for c in stale]), strict=True):
-        compound.name_inchi, compound.name_inchi_of = inchi, compound.iupac_name
-        # A plain UPDATE: bookkeeping, not an edit (no history row, no new revision of its own).
-        Compound.objects.filter(pk=compound.pk).update(name_inchi=inchi, name_inchi_of=compound.iupac_name)
-    if stale:
-        from .signals import bump_revisions
-
-        bump_revisions(c.pk for c in stale)  # the page shows the stereo check
-    return stale

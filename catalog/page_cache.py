@@ -1,11 +1,12 @@
-"""Whole-page caching keyed by database revisions, so an edit is visible on the very next request.
+"""Whole pages cached under their revisions, and the HTTP validators made from the same revisions.
 
 A cached page is stored under a key that includes the revision of what it shows (the compound's
-``revision``, or the catalog-wide ``CatalogState`` for the list). An edit bumps the revision in the
-same transaction, so the next request looks for a key that does not exist yet and renders afresh; the
-old entry simply ages out. Nothing has to be deleted, which matters with several app servers, each
-with its own local-memory cache, or sharing Redis. The key also carries a fingerprint of the code, so
-a new release renders its pages afresh.
+``revision``, or the catalog-wide ``CatalogState`` for home, list and search; catalog/revisions.py).
+An edit bumps the revision in the same transaction, so the next request looks for a key that does not
+exist yet and renders afresh; the old entry simply ages out. Nothing has to be deleted, which matters
+with several app servers, each with its own local-memory cache, or sharing Redis. The key also
+carries a fingerprint of the code, so a new release renders its pages afresh. The ETags browsers and
+proxies revalidate with are the same revisions and fingerprint (``compound_validators``).
 """
 
 from __future__ import annotations
@@ -24,36 +25,7 @@ from django.http import HttpRequest, HttpResponse
 
 from ops.http_cache import Validators
 
-from .page_freshness import PageState, catalog_revision, compound_revision
-
-# A small per-process copy of recently served pages in front of the shared cache. It can never be
-# stale: a key names one revision of one page, whose body never changes. So the processes need not
-# agree on anything, and a warm page costs no trip to Redis.
-LOCAL_PAGES = 256
-_local: OrderedDict[str, bytes] = OrderedDict()
-_local_lock = threading.Lock()
-
-
-def _local_get(key: str) -> bytes | None:
-    with _local_lock:
-        body = _local.get(key)
-        if body is not None:
-            _local.move_to_end(key)
-        return body
-
-
-def _local_put(key: str, body: bytes) -> None:
-    with _local_lock:
-        _local[key] = body
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_PAGES:
-            _local.popitem(last=False)
-
-
-def clear_local_pages() -> None:
-    with _local_lock:
-        _local.clear()
-
+from .revisions import PageState, revisions
 
 # What a page is rendered from besides the database. Its fingerprint is part of every key, so a
 # deploy that changes a template, a stylesheet (its hashed name is in the page) or the code that
@@ -101,40 +73,74 @@ def compound_page_validators(state: PageState) -> Validators:
 
 
 def compound_validators(request: HttpRequest, *, slug: str) -> Validators | None:
-    state = compound_revision(slug)
+    state = revisions.compound(slug)
     return None if state is None else compound_page_validators(state)
 
 
 def catalog_validators(request: HttpRequest) -> Validators:
     """ETag of the pages that show the catalog as a whole (home, list, search), from CatalogState's revision."""
-    return Validators(etag=f'W/"catalog-{catalog_revision()}-{release()}"')
-
-
-def page_cache_enabled() -> bool:
-    return settings.CATALOG_PAGE_CACHE_SECONDS > 0
-
-
-def cached_response(request: HttpRequest, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """The cached body for this key and host, or render() stored for next time (200 responses only)."""
-    # The host and scheme are in the page (canonical link, JSON-LD), so they are part of the key.
-    full_key = f"page:{release()}:{key}:{request.scheme}:{request.get_host()}"
-    body = _local_get(full_key)
-    if body is None:
-        body = cache.get(full_key)
-        if body is not None:
-            _local_put(full_key, body)
-    if body is not None:
-        response = HttpResponse(body)
-        response["X-Page-Cache"] = "hit"
-        return response
-    response = render()
-    if response.status_code == 200:
-        cache.set(full_key, response.content, settings.CATALOG_PAGE_CACHE_SECONDS)
-        _local_put(full_key, response.content)
-    response["X-Page-Cache"] = "miss"
-    return response
+    return Validators(etag=f'W/"catalog-{revisions.catalog()}-{release()}"')
 
 
 def compound_page_key(state: PageState) -> str:
     """The cache key of a compound's page at this state."""
     return f"compound:{state.pk}:{state.revision}"
+
+
+class PageCache:
+    """Rendered page bodies: a small copy in this process in front of the shared cache.
+
+    The local copy can never be stale: a key names one revision of one page, whose body never changes.
+    So the processes need not agree on anything, and a warm page costs no trip to Redis.
+    """
+
+    LOCAL_PAGES = 256
+
+    def __init__(self) -> None:
+        self._local: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def enabled() -> bool:
+        return settings.CATALOG_PAGE_CACHE_SECONDS > 0
+
+    def response(self, request: HttpRequest, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
+        """The cached body for this key and host, or render() stored for next time (200 responses only)."""
+        # The host and scheme are in the page (canonical link, JSON-LD), so they are part of the key.
+        full_key = f"page:{release()}:{key}:{request.scheme}:{request.get_host()}"
+        body = self._local_get(full_key)
+        if body is None:
+            body = cache.get(full_key)
+            if body is not None:
+                self._local_put(full_key, body)
+        if body is not None:
+            response = HttpResponse(body)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = render()
+        if response.status_code == 200:
+            cache.set(full_key, response.content, settings.CATALOG_PAGE_CACHE_SECONDS)
+            self._local_put(full_key, response.content)
+        response["X-Page-Cache"] = "miss"
+        return response
+
+    def clear_local(self) -> None:
+        with self._lock:
+            self._local.clear()
+
+    def _local_get(self, key: str) -> bytes | None:
+        with self._lock:
+            body = self._local.get(key)
+            if body is not None:
+                self._local.move_to_end(key)
+            return body
+
+    def _local_put(self, key: str, body: bytes) -> None:
+        with self._lock:
+            self._local[key] = body
+            self._local.move_to_end(key)
+            while len(self._local) > self.LOCAL_PAGES:
+                self._local.popitem(last=False)
+
+
+pages = PageCache()

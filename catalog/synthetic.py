@@ -116,7 +116,7 @@ def structure_fields(smiles: str) -> dict:
 
     Two differences, both deliberate: no depiction is drawn (``structure_svg`` stays empty; an SVG costs
     about 2 ms and 11 KB a compound, 11 GB for a million), and so ``structure_hash`` stays empty too.
-    ``Compound.depiction`` then draws the structure on first view (cached by its hash), and the next
+    ``catalog.drawings.structure_svg`` then draws the structure on first view (cached by its hash), and the next
     ``save()`` stores it. A hash that claimed the empty SVG was current would show no drawing at all.
     """
     analysis = analyse_smiles(smiles)

@@ -11,12 +11,13 @@ from calculator.widget import widget_context
 from ops.http_cache import revalidated
 
 from .chemistry import StructureTooLarge, check_structure_size
+from .drawings import structure_svg
 from .exporting import compound_mol as compound_mol_text
 from .exporting import compound_sdf as compound_sdf_text
 from .models import Compound
-from .page_cache import cached_response, catalog_validators, compound_validators, page_cache_enabled
-from .page_freshness import catalog_revision
-from .selectors import compound_for_page, keyset_page
+from .page_cache import catalog_validators, compound_validators, pages
+from .revisions import revisions
+from .selectors import keyset_page
 
 MAX_QUERY_LENGTH = 200
 ROW_ID = re.compile(r"[0-9]{1,18}")  # not str.isdigit(), which takes "²" and other digits int() refuses
@@ -29,8 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
         compounds = Compound.objects.filter(is_synthetic=False).for_list()[:24]
         return render(request, "catalog/home.html", {"compounds": compounds})
 
-    if page_cache_enabled() and is_bare(request):
-        return cached_response(request, f"home:{catalog_revision()}", render_home)
+    if pages.enabled() and is_bare(request):
+        return pages.response(request, f"home:{revisions.catalog()}", render_home)
     return render_home()
 
 
@@ -69,8 +70,8 @@ def compound_list(request: HttpRequest) -> HttpResponse:
         context = {"query": query, "page": page, "canonical_query": cursor}
         return render(request, "catalog/compound_list.html", context)
 
-    if page_cache_enabled() and is_bare(request):
-        return cached_response(request, f"list:{catalog_revision()}", render_list)
+    if pages.enabled() and is_bare(request):
+        return pages.response(request, f"list:{revisions.catalog()}", render_list)
     return render_list()
 
 
@@ -80,7 +81,7 @@ def compound_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The bare page (no calculator inputs in the query string) is cached whole, keyed by the compound's
     # revision, by catalog.middleware.CachedPageMiddleware; this only renders.
     try:
-        compound = compound_for_page(slug)
+        compound = Compound.objects.for_page().get(slug=slug)
     except Compound.DoesNotExist:
         raise Http404("No compound with that address.") from None
     context = {"compound": compound, "calculator": widget_context(request, compound)}
@@ -114,7 +115,7 @@ def _download(content: str, *, content_type: str, filename: str) -> HttpResponse
 def compound_structure_svg(request: HttpRequest, slug: str) -> HttpResponse:
     """The stored depiction as a standalone SVG (the page inlines the same drawing)."""
     compound = _compound_with_structure(slug)
-    return HttpResponse(compound.depiction, content_type="image/svg+xml; charset=utf-8")
+    return HttpResponse(structure_svg(compound), content_type="image/svg+xml; charset=utf-8")
 
 
 @require_safe

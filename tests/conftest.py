@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
+
+from catalog.page_cache import pages
+from catalog.revisions import revisions
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -24,12 +28,9 @@ def demo_entries() -> dict[str, dict]:
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: a page cached by one test must not answer another."""
-    from django.core.cache import cache
-
-    from catalog.page_cache import clear_local_pages
-
     cache.clear()
-    clear_local_pages()
+    pages.clear_local()
+    revisions.forget()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from bs4 import BeautifulSoup
 
-from catalog.checks import Status, check_compound, full_check, mw_agrees, name_descriptors, unconfirmed
+from catalog.checks import Status, check_compound, mw_agrees, name_descriptors, unconfirmed
 from catalog.models import RelatedForm
 from tests.factories import make_compound
 
@@ -85,7 +85,7 @@ def test_milnacipran_melting_point_value_is_not_changed(milnacipran_pair):
 
 
 def test_milnacipran_has_no_disagreements(milnacipran_pair):
-    assert unconfirmed(milnacipran_pair[0], full_check(milnacipran_pair[0])) == []
+    assert unconfirmed(milnacipran_pair[0], milnacipran_pair[0].full_check()) == []
 
 
 def test_salt_parent_agrees_with_the_linked_free_base(milnacipran_pair):
@@ -203,7 +203,7 @@ def test_cas_check_digit_agrees_and_disagrees():
 def test_cas_number_of_another_form_disagrees():
     make_compound(name="Milnacipran Hydrochloride", cas_number="101152-94-7")
     compound = make_compound(cas_number="101152-94-7")
-    result = {r.code: r for r in full_check(compound)}["cas"]
+    result = {r.code: r for r in compound.full_check()}["cas"]
     assert result.status == Status.DISAGREE
     assert "Milnacipran Hydrochloride" in result.message
 
@@ -307,7 +307,7 @@ def test_check_catalog_accepts_a_confirmed_disagreement_under_strict(milnacipran
     from catalog.checks import confirm
 
     typo = make_compound(catalog_number="TC9999999", isomeric_smiles=MILNACIPRAN, molecular_weight="264.35")
-    confirm(typo, full_check(typo), "Batch certificate says so.")
+    confirm(typo, typo.full_check(), "Batch certificate says so.")
     typo.save()
     output = run_check_catalog("--strict")
     assert "accepted by staff because: Batch certificate says so." in output

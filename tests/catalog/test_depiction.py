@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from rdkit.Chem import rdDepictor
 
+import catalog.models
 from catalog.depiction import draw_svg
 from tests.factories import make_compound
 
@@ -125,8 +126,6 @@ def test_stale_depiction_is_cached_by_structure_hash(client, monkeypatch):
     compound = make_compound(slug="stale", isomeric_smiles=MILNACIPRAN)
     type(compound).objects.filter(pk=compound.pk).update(isomeric_smiles="Cl." + MILNACIPRAN)
     calls = []
-    import catalog.models
-
     real = catalog.models.draw_svg
     monkeypatch.setattr(catalog.models, "draw_svg", lambda *a, **k: calls.append(1) or real(*a, **k))
     first = client.get("/compounds/stale/structure.svg").content

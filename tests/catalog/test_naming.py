@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 
 from catalog.checks import Status, check_stereo
-from catalog.models import Compound, read_iupac_names
+from catalog.models import Compound
 from catalog.naming import inchis_from_names, opsin_jar, without_stereo
+from catalog.services import read_iupac_names
 from tests.factories import make_compound
 
 MILNACIPRAN = "CCN(CC)C(=O)[C@@]1(C[C@@H]1CN)C2=CC=CC=C2"

@@ -4,10 +4,12 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpResponse
 
-from catalog import page_freshness
 from catalog.middleware import compound_page_slug
 from catalog.models import Synonym
+from catalog.page_cache import PageCache
+from catalog.revisions import revisions
 from tests.factories import make_compound
 
 
@@ -24,8 +26,8 @@ def test_second_request_is_served_from_the_cache(client, compound):
 def test_a_cached_page_costs_only_the_revision_lookup(client, compound, django_assert_num_queries, monkeypatch):
     client.get("/compounds/milnacipran/")
     lookups = []
-    original = page_freshness.revision_from_database
-    monkeypatch.setattr(page_freshness, "revision_from_database", lambda slug: lookups.append(slug) or original(slug))
+    original = revisions.compound_from_database
+    monkeypatch.setattr(revisions, "compound_from_database", lambda slug: lookups.append(slug) or original(slug))
     with django_assert_num_queries(0):  # the lookup goes straight to the DB-API cursor, past the ORM
         client.get("/compounds/milnacipran/")
     assert lookups == ["milnacipran"]
@@ -107,13 +109,18 @@ def test_a_warm_page_is_served_from_process_memory_without_the_shared_cache(clie
     assert client.get("/compounds/milnacipran/")["X-Page-Cache"] == "hit"
 
 
-def test_process_memory_keeps_only_the_most_recent_pages(monkeypatch):
-    from catalog import page_cache
+def test_process_memory_keeps_only_the_most_recent_pages(rf, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # memory alone
+    cache = PageCache()
+    cache.LOCAL_PAGES = 2
+    rendered = []
 
-    monkeypatch.setattr(page_cache, "LOCAL_PAGES", 2)
-    for key in ("a", "b", "c"):
-        page_cache._local_put(key, key.encode())
-    assert (page_cache._local_get("a"), page_cache._local_get("c")) == (None, b"c")
+    def page(key: str):
+        return cache.response(rf.get("/"), key, lambda: rendered.append(key) or HttpResponse(key))
+
+    for key in ("a", "b", "c", "a", "c"):
+        page(key)
+    assert rendered == ["a", "b", "c", "a"]
 
 
 def test_the_code_fingerprint_changes_when_a_template_does(tmp_path):

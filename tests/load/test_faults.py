@@ -236,7 +236,7 @@ def redis_keys(port: int) -> int:
 
 
 def subscribed_processes(port: int) -> int:
-    """How many processes listen for catalog changes on this Redis (catalog/page_freshness.py)."""
+    """How many processes listen for catalog changes on this Redis (catalog/revisions.py)."""
     result = subprocess.run(
         ["redis-cli", "-h", "127.0.0.1", "-p", str(port), "pubsub", "numsub", "catalog:changes"],
         capture_output=True,

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.utils.http import http_date
 
-from catalog import views
 from catalog.page_cache import release, release_time
+from catalog.selectors import CompoundQuerySet
 from tests.factories import make_compound
 
 PUBLIC = "public, max-age=60, s-maxage=60, stale-while-revalidate=60"
@@ -21,10 +21,10 @@ def compound(db):
 def no_rendering(monkeypatch):
     """Any attempt to load a compound page for rendering fails the request."""
 
-    def refuse(slug):
+    def refuse(queryset):
         raise AssertionError("the page was rendered")
 
-    monkeypatch.setattr(views, "compound_for_page", refuse)
+    monkeypatch.setattr(CompoundQuerySet, "for_page", refuse)
 
 
 def test_compound_page_etag_names_its_revision_and_the_code(client, compound):

@@ -4,8 +4,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import F
 
 from catalog import checks
-from catalog.models import Compound, read_iupac_names
+from catalog.models import Compound
 from catalog.naming import NameReaderUnavailable
+from catalog.services import read_iupac_names
 
 
 class Command(BaseCommand):
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         for index, compound in enumerate(compounds.iterator(chunk_size=500), start=1):
             if refresh and compound.refresh_structure():
                 compound.save()
-            results = checks.full_check(compound)
+            results = compound.full_check()
             for result in results:
                 counts[result.status] += 1
             pending = checks.unconfirmed(compound, results)

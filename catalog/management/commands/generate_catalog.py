@@ -2,7 +2,7 @@
 
 Speed comes from three things: structures are computed by RDKit in a ``multiprocessing`` pool while this
 process inserts the previous batch; rows go in with ``bulk_create``, one transaction per batch; and the
-deletion issues plain ``DELETE`` statements (``QuerySet._raw_delete``) batch by batch.
+deletion issues plain ``DELETE`` statements batch by batch (``catalog.services.delete_compounds_plainly``).
 
 Neither way sends model signals. That is intended, and the command does by hand what the signals would:
 it bumps ``CatalogState`` once at the end (so cached list pages refresh) and the revisions of any real
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -29,19 +28,16 @@ from django.db.models.functions import Cast, Substr
 
 from catalog import synthetic
 from catalog.models import (
-    CatalogState,
     Compound,
     Description,
     PharmacokineticParameter,
-    Reference,
     RelatedForm,
-    Section,
     Synonym,
     TrialRow,
     TrialTable,
 )
-from catalog.page_freshness import catalog_changed
-from catalog.signals import bump_revisions
+from catalog.revisions import revisions
+from catalog.services import delete_compounds_plainly
 
 MAX_BATCH_SIZE = 10_000  # larger batches only cost memory; 10,000 IN-list parameters suit SQLite too
 # Per compound: 1 synonym, 1 description, 3 pharmacokinetic rows, 1 trial table with 2–3 rows.
@@ -148,7 +144,7 @@ class Command(BaseCommand):
                 progress.update(created)
         finally:
             if created:
-                CatalogState.bump()  # bulk_create sent no signals; cached list pages must refresh
+                revisions.catalog_changed()  # bulk_create sent no signals; cached list pages must refresh
             progress.finish(created)
         elapsed = time.perf_counter() - started
         self.stdout.write(
@@ -172,7 +168,7 @@ class Command(BaseCommand):
         removed = 0
         try:
             with transaction.atomic(using=using):
-                unlink_real_compounds(using)
+                unlink_real_compounds()
             last_pk = 0
             while True:
                 ids = list(
@@ -181,14 +177,15 @@ class Command(BaseCommand):
                 if not ids:
                     break
                 with transaction.atomic(using=using):
-                    removed += delete_compounds(ids, using)
+                    removed += delete_compounds_plainly(ids)
+                    revisions.announce_on_commit()  # servers stop trusting what they remember of these pages
                 last_pk = ids[-1]
                 progress.update(removed)
         except DatabaseError as error:
             raise CommandError(f"Removal stopped after {removed:,} compounds: {error}") from error
         finally:
             if removed:
-                CatalogState.bump()
+                revisions.catalog_changed()
             progress.finish(removed)
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"Removed {removed:,} synthetic compounds in {elapsed:.1f} s."))
@@ -276,8 +273,11 @@ def insert_batch(entries: list[dict]) -> None:
         )
 
 
-def unlink_real_compounds(using: str) -> None:
-    """Drop links between real and synthetic compounds, bumping the revisions of the real pages that showed them."""
+def unlink_real_compounds() -> None:
+    """Bump the real pages that show a synthetic compound, and let real compounds stop borrowing from one.
+
+    The links themselves go with the synthetic compounds (``delete_compounds_plainly``).
+    """
     links = RelatedForm.objects.filter(Q(compound__is_synthetic=True) | Q(related__is_synthetic=True))
     real_pages = {
         pk
@@ -288,18 +288,7 @@ def unlink_real_compounds(using: str) -> None:
     borrowers = Compound.objects.filter(melting_point_form__is_synthetic=True)
     real_pages |= set(borrowers.filter(is_synthetic=False).values_list("pk", flat=True))
     borrowers.update(melting_point_form=None)
-    links._raw_delete(using)
-    bump_revisions(real_pages)
-
-
-def delete_compounds(ids: list[int], using: str) -> int:
-    """Plain DELETEs of these compounds and their rows, children first; returns how many compounds went."""
-    TrialRow.objects.filter(table__compound_id__in=ids)._raw_delete(using)
-    for model in (TrialTable, PharmacokineticParameter, Description, Synonym, Section, Reference):
-        model.objects.filter(compound_id__in=ids)._raw_delete(using)
-    RelatedForm.objects.filter(Q(compound_id__in=ids) | Q(related_id__in=ids))._raw_delete(using)
-    catalog_changed()  # servers stop trusting what they remember of these pages once this batch commits
-    return Compound.objects.filter(pk__in=ids, is_synthetic=True)._raw_delete(using)
+    revisions.bump(real_pages)
 
 
 class Progress:
@@ -308,7 +297,7 @@ class Progress:
     def __init__(self, stream, *, enabled: bool) -> None:
         self.stream = stream
         self.enabled = enabled
-        self.tty = enabled and stream._out is sys.stderr and getattr(stream._out, "isatty", lambda: False)()
+        self.tty = enabled and stream.isatty()
 
     def start(self, total: int, what: str) -> None:
         self.total, self.what = max(total, 1), what

@@ -9,19 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from catalog.chemistry import StructureError, identifiers_from_smiles
-from catalog.models import (
-    Compound,
-    Description,
-    PharmacokineticParameter,
-    Reference,
-    RelatedForm,
-    Section,
-    Synonym,
-    TrialRow,
-    TrialTable,
-    read_iupac_names,
-)
+from catalog.models import Compound, CompoundChild, page_children
 from catalog.naming import NameReaderUnavailable
+from catalog.services import read_iupac_names
 
 DEFAULT_FIXTURE = settings.BASE_DIR / "fixtures" / "demo_catalog.json"
 COMPOUND_FIELDS = [
@@ -48,7 +38,9 @@ COMPOUND_FIELDS = [
 class Command(BaseCommand):
     help = (
         "Load the demo catalog (milnacipran from the seed page plus real compounds of the same field). "
-        "Idempotent: compounds are matched by catalog number and their child rows replaced."
+        "Idempotent: compounds are matched by catalog number and their child rows replaced. Each compound's "
+        "rows are listed under the name of their relation (synonyms, trial_tables, and a table's rows); a "
+        "value naming another compound (a related form's related, melting_point_form) is its catalog number."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -61,8 +53,10 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read the demo catalog from {file}: {error}") from error
         with transaction.atomic():
             compounds = {entry["catalog_number"]: self.load_compound(entry) for entry in entries}
-            for entry in entries:
-                self.load_related_forms(compounds[entry["catalog_number"]], entry, compounds)
+            for entry in entries:  # rows may name any compound of the file, so once all exist
+                compound = compounds[entry["catalog_number"]]
+                self.load_rows(compound, entry, compounds)
+                self.load_melting_point_form(compound, entry, compounds)
             try:
                 read_iupac_names(list(compounds.values()))
             except NameReaderUnavailable as error:
@@ -80,32 +74,33 @@ class Command(BaseCommand):
             del values["research_use_notice"]  # the model's default notice
         compound, _ = Compound.objects.update_or_create(catalog_number=entry["catalog_number"], defaults=values)
         compound.full_clean()
-
-        for model in (Synonym, Description, PharmacokineticParameter, TrialTable, Section, Reference):
-            model.objects.filter(compound=compound).delete()
-        Synonym.objects.bulk_create(
-            Synonym(compound=compound, name=name, position=i) for i, name in enumerate(entry.get("synonyms", []))
-        )
-        Description.objects.bulk_create(
-            Description(compound=compound, position=i, **d) for i, d in enumerate(entry.get("descriptions", []))
-        )
-        PharmacokineticParameter.objects.bulk_create(
-            PharmacokineticParameter(compound=compound, position=i, **p)
-            for i, p in enumerate(entry.get("pk_parameters", []))
-        )
-        Section.objects.bulk_create(
-            Section(compound=compound, position=i, **s) for i, s in enumerate(entry.get("sections", []))
-        )
-        Reference.objects.bulk_create(
-            Reference(compound=compound, position=i, **r) for i, r in enumerate(entry.get("references", []))
-        )
-        for i, table_entry in enumerate(entry.get("trial_tables", [])):
-            table_fields = {k: v for k, v in table_entry.items() if k != "rows"}
-            table = TrialTable.objects.create(compound=compound, position=i, **table_fields)
-            TrialRow.objects.bulk_create(
-                TrialRow(table=table, position=j, **row) for j, row in enumerate(table_entry.get("rows", []))
-            )
+        for model in page_children():
+            if model.owner_model() is Compound:  # its own rows; a table's rows go with the table
+                model.objects.filter(**{model.owner: compound}).delete()
         return compound
+
+    def load_rows(self, owner: Compound | CompoundChild, entry: dict, compounds: dict[str, Compound]) -> None:
+        """The rows the entry lists for this owner (and, within each row, the rows it owns), in order."""
+        for model in page_children():
+            if model.owner_model() is not type(owner):
+                continue
+            relation = model._meta.get_field(model.owner).remote_field.get_accessor_name()
+            for position, values in enumerate(entry.get(relation, [])):
+                fields = {}
+                for name, value in values.items():
+                    if isinstance(value, list):
+                        continue  # the row's own rows, loaded below
+                    field = model._meta.get_field(name)
+                    fields[name] = self.compound(entry, value, compounds) if field.related_model is Compound else value
+                row = model.objects.create(**{model.owner: owner}, position=position, **fields)
+                self.load_rows(row, values, compounds)
+
+    @staticmethod
+    def compound(entry: dict, catalog_number: str, compounds: dict[str, Compound]) -> Compound:
+        try:
+            return compounds[catalog_number]
+        except KeyError:
+            raise CommandError(f"{entry['name']}: compound {catalog_number} is not in the file.") from None
 
     @staticmethod
     def identifiers(entry: dict) -> dict:
@@ -122,20 +117,8 @@ class Command(BaseCommand):
             "canonical_smiles": computed.canonical_smiles,
         }
 
-    @staticmethod
-    def load_related_forms(compound: Compound, entry: dict, compounds: dict[str, Compound]) -> None:
-        RelatedForm.objects.filter(compound=compound).delete()
-        for i, link in enumerate(entry.get("related_forms", [])):
-            try:
-                related = compounds[link["related"]]
-            except KeyError as error:
-                raise CommandError(
-                    f"{entry['name']}: related compound {link['related']} is not in the file."
-                ) from error
-            RelatedForm.objects.create(compound=compound, related=related, relation=link["relation"], position=i)
+    def load_melting_point_form(self, compound: Compound, entry: dict, compounds: dict[str, Compound]) -> None:
         form = entry.get("melting_point_form")
         if form:
-            if form not in compounds:
-                raise CommandError(f"{entry['name']}: melting_point_form {form} is not in the file.")
-            compound.melting_point_form = compounds[form]
+            compound.melting_point_form = self.compound(entry, form, compounds)
             compound.save(update_fields=["melting_point_form"])
