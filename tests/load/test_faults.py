@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import sqlite3
 import subprocess
 import tempfile
@@ -284,6 +285,35 @@ def test_edits_during_and_after_a_redis_outage_show_on_the_next_request(workdir,
     assert (listening_before is not None, listening_again is not None) == (True, True)
     assert (during, after) == ([True] * 6, [True] * 6)
     assert "could not announce a catalog change" in server_log(workdir)  # the edit made while Redis was down
+
+
+def test_an_edit_saved_while_redis_is_frozen_shows_on_every_following_request(workdir, serve):
+    """A Redis that stops answering without closing its sockets (SIGSTOP) can neither deliver the change's
+    announcement nor tell the workers it is down: the workers' lease runs out, and the save waits until it
+    has, so every request after the save is answered from the database, never from a stale memory."""
+    require(bool(shutil.which("redis-server") and shutil.which("redis-cli")), "redis-server or redis-cli not found")
+    port = free_port()
+    redis = start_redis(port)
+    page = "/compounds/milnacipran/"
+    try:
+        with serve(REDIS_URL=f"redis://127.0.0.1:{port}/0") as base:
+            reader, staff = Browser(base, timeout=PATIENCE), Browser(base, timeout=PATIENCE)
+            staff.login()
+            pk = staff.compound_ids()["Milnacipran"]
+            listening = _wait_for(lambda: reader.get(page) and subscribed_processes(port) == 2, timeout=15)
+            for _ in range(6):
+                reader.get(page)  # both workers remember the page's revision and serve it from memory
+            redis.send_signal(signal.SIGSTOP)
+            try:
+                saved = staff.edit_compound(pk, {}, synonym="Saved while Redis was frozen")
+                after = ["Saved while Redis was frozen" in reader.get(page).text for _ in range(12)]
+            finally:
+                redis.send_signal(signal.SIGCONT)
+    finally:
+        redis.kill()
+        redis.wait(timeout=10)
+    assert (listening is not None, saved.status, errors(saved.body)) == (True, 302, [])
+    assert after == [True] * 12
 
 
 # SQLite: concurrent admin writes and page reads -------------------------------------------------------
