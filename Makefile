@@ -42,6 +42,7 @@ test: venv node-tools
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
 
 # Production-style: gunicorn, production settings, WhiteNoise serving compressed hashed static files.
