@@ -243,7 +243,6 @@ class CompoundAdminForm(RevisionGuardedForm):
 
 
 def _checks_table(results: list[checks.CheckResult]) -> str:
-    marks = {checks.Status.AGREE: "✓", checks.Status.DISAGREE: "✗", checks.Status.FLAGGED: "!"}
     rows = format_html_join(
         "",
         '<tr class="check-{}"><th scope="row">{}</th><td>{}</td><td>{}</td><td><strong>{} {}</strong> {}</td></tr>',
@@ -253,7 +252,7 @@ def _checks_table(results: list[checks.CheckResult]) -> str:
                 r.label,
                 r.entered or "—",
                 r.computed or "—",
-                marks.get(r.status, "–"),
+                r.mark,
                 r.status_label.upper() if r.disagrees else r.status_label,
                 r.message,
             )

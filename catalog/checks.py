@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from .chemistry import canonicalize, formula_counts
 from .naming import without_stereo
+from .relations import Relation
 from .validators import CAS_PATTERN, is_valid_cas
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ STATUS_LABELS = {
     Status.COMPUTED: "computed",
     Status.NOT_CHECKED: "not checked",
 }
+STATUS_MARKS = {Status.AGREE: "✓", Status.DISAGREE: "✗", Status.FLAGGED: "!"}  # "–" for the others
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,15 @@ class CheckResult:
     computed: str = ""
     message: str = ""
 
+    accepted_because: str = ""  # staff's reason, when they accepted exactly this disagreement
+
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def mark(self) -> str:
+        return STATUS_MARKS.get(self.status, "–")
 
     @property
     def disagrees(self) -> bool:
@@ -332,7 +340,7 @@ def _stereo_by_name_structure(compound: Compound, code: str, label: str) -> Chec
 
 def _salt_parents(compound: Compound) -> list[Compound]:
     """Compounds that link to this one as their salt form (uses the page's prefetch when present)."""
-    return [link.compound for link in compound.related_to.all() if link.relation == "salt_form"]
+    return [link.compound for link in compound.related_to.all() if link.relation == Relation.SALT_FORM]
 
 
 def check_salt_parent(compound: Compound) -> CheckResult | None:
@@ -463,7 +471,12 @@ def check_compound(compound: Compound, *, cas_others: list[Compound] | None = No
         check_salt_parent(compound),
         check_melting_point_form(compound),
     ]
-    return [result for result in results if result is not None]
+    accepted = confirmed_signatures(compound)
+    return [
+        replace(result, accepted_because=compound.disagreement_reason) if result.signature in accepted else result
+        for result in results
+        if result is not None
+    ]
 
 
 def disagreements(results: list[CheckResult]) -> list[CheckResult]:

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from .checks import CheckResult, check_compound
 from .chemistry import StructureError, analyse_smiles, structure_hash, structure_source
 from .depiction import DEPICTION_VERSION, draw_svg
+from .relations import INVERSE_LABELS, Relation
 from .selectors import CompoundQuerySet
 from .validators import (
     validate_cas_number,
@@ -210,6 +211,15 @@ class Compound(models.Model):
         if self.molecular_weight is None:
             return ""
         return format(Decimal(self.molecular_weight).normalize(), "f")
+
+    @property
+    def has_pharmacokinetics(self) -> bool:
+        return bool(self.pharmacokinetics_intro or self.pharmacokinetics_summary or self.pk_parameters.all())
+
+    @property
+    def has_pharmacology(self) -> bool:
+        """Whether the page has a pharmacology section (mechanism or pharmacokinetics)."""
+        return bool(self.mechanism_of_action) or self.has_pharmacokinetics
 
     @property
     def melting_point_display(self) -> str:
@@ -426,16 +436,8 @@ class Description(CompoundChild):
 class RelatedForm(CompoundChild):
     """A directed link between two compounds; the page of each shows it (the target's with the inverse)."""
 
-    class Relation(models.TextChoices):
-        SALT_FORM = "salt_form", "has salt form"
-        ENANTIOMER = "enantiomer", "has enantiomer"
-        ACTIVE_METABOLITE = "active_metabolite", "has active metabolite"
-
-    INVERSE_LABELS = {
-        Relation.SALT_FORM: "is a salt form of",
-        Relation.ENANTIOMER: "is an enantiomer of",
-        Relation.ACTIVE_METABOLITE: "is an active metabolite of",
-    }
+    Relation = Relation
+    INVERSE_LABELS = INVERSE_LABELS
 
     compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="related_forms")
     related = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="related_to")
