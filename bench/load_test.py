@@ -34,13 +34,15 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.prodserver import fetch, production_server
+from tests.load.support import Browser, create_superuser
+from tests.prodserver import fetch, production_env, production_server
 
 RESULTS = Path(__file__).parent / "results"
 CALC = "solve=mass&concentration=10&concentration_unit=mM&volume=1&volume_unit=mL&mw=246.35"
@@ -150,22 +152,80 @@ def log_findings(log: str) -> dict[str, int]:
     }
 
 
+@dataclass
+class Edits:
+    """What the editors saw: saves answered, saves refused or failed, and reads after a save that missed it."""
+
+    saved: int = 0
+    failed: int = 0
+    stale_reads: int = 0  # the compound's page, read right after the save returned, without the edit
+    lost: int = 0  # an editor's last edit missing from the page at the end
+
+    @property
+    def ok(self) -> bool:
+        return self.saved > 0 and self.failed == self.stale_reads == self.lost == 0
+
+
+EDITED = {"Milnacipran": "/compounds/milnacipran/", "Duloxetine": "/compounds/duloxetine/"}
+
+
+def edit_every_second(base: str, seconds: int) -> Edits:
+    """Two staff, each saving one compound in the admin about once a second, each save then read back."""
+    edits, lock = Edits(), threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def editor(name: str, page: str) -> None:
+        staff, reader = Browser(base, timeout=30), Browser(base, timeout=30)
+        staff.login()
+        pk, marker = staff.compound_ids()[name], ""
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            candidate = f"{name} load edit {started:.3f}"
+            answer = staff.edit_compound(pk, {"mechanism_of_action": candidate})
+            with lock:
+                if answer.status != 302:
+                    edits.failed += 1
+                    continue
+                edits.saved += 1
+            marker = candidate
+            if marker not in reader.get(page).text:
+                with lock:
+                    edits.stale_reads += 1
+            time.sleep(max(0.0, 1.0 - (time.monotonic() - started)))
+        if marker and marker not in Browser(base, timeout=30).get(page).text:
+            with lock:
+                edits.lost += 1
+
+    threads = [threading.Thread(target=editor, args=item) for item in EDITED.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return edits
+
+
 def run_backend(name: str, seconds: int, connections: int, **env: str) -> dict:
-    """Production server on this backend, warmed, then wrk on every endpoint at once."""
+    """Production server on this backend, warmed, then wrk on every endpoint at once while two staff edit."""
     workdir = Path(tempfile.mkdtemp(prefix=f"load-{name}-"))
     log_path = workdir / "server.log"
     try:
         with production_server(workdir, workers=2, log_path=log_path, **env) as base:
+            create_superuser(production_env(workdir, **env))
             for path in ENDPOINTS.values():
                 status = fetch(base + path, {"X-Forwarded-Proto": "https"})[0]
                 if status != 200:
                     raise RuntimeError(f"{path} answered {status} before the load started")
+            edits: list[Edits] = []
+            editing = threading.Thread(target=lambda: edits.append(edit_every_second(base, seconds)))
+            editing.start()
             results = run_wrk_all(base, seconds, connections, workdir)
+            editing.join()
         findings = log_findings(log_path.read_text(errors="replace"))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    ok = all(r.ok for r in results) and not any(v for k, v in findings.items() if k != "logged requests")
-    return {"results": results, "log": findings, "ok": ok}
+    ok = all(r.ok for r in results) and edits[0].ok
+    ok = ok and not any(v for k, v in findings.items() if k != "logged requests")
+    return {"results": results, "edits": edits[0], "log": findings, "ok": ok}
 
 
 def postgres_and_redis_answer() -> bool:
@@ -213,7 +273,10 @@ def table(backends: dict[str, dict]) -> str:
 
 def log_lines(backends: dict[str, dict]) -> str:
     return "\n".join(
-        f"- {backend}: server log: " + ", ".join(f"{k} {v}" for k, v in data["log"].items())
+        f"- {backend}: server log: "
+        + ", ".join(f"{k} {v}" for k, v in data["log"].items())
+        + f"; two staff editing: {data['edits'].saved} saves, {data['edits'].failed} refused or failed, "
+        f"{data['edits'].stale_reads} stale reads after a save, {data['edits'].lost} lost edits"
         for backend, data in backends.items()
     )
 
@@ -239,7 +302,8 @@ def main() -> int:
         else:
             print("PostgreSQL or Redis is not answering at 127.0.0.1: skipping that backend", flush=True)
     ok = all(data["ok"] for data in backends.values())
-    verdict = "PASS: zero 5xx, zero other errors, zero socket errors" if ok else "FAIL: see the table"
+    passed = "PASS: zero 5xx, zero other errors, zero socket errors, no lost or stale edit"
+    verdict = passed if ok else "FAIL: see the table"
     setup = (
         f"gunicorn 2 sync workers (`make serve` settings); {len(ENDPOINTS)} wrk at once, "
         f"each -t1 -c{args.connections} -d{args.seconds}s, on the same machine"

@@ -1,4 +1,5 @@
-"""A short run of bench/load_test.py: 10 s of wrk on the compound page, a search and the calculator API at once.
+"""A short run of bench/load_test.py: 10 s of wrk on the compound page, a search and the calculator API at once,
+while two staff save a compound each in the admin every second.
 
 The production server (`make serve` settings, 2 workers, SQLite) must answer every request with a 2xx
 or 3xx, wrk must see no connection refused, reset or failed write, and the server's own log must show no
@@ -42,6 +43,11 @@ def test_no_connection_is_refused_reset_or_dropped(load):
 def test_every_endpoint_was_answered(load):
     # A server that stalled completely cannot pass on zero requests; how many is the benchmark's business.
     assert all(r.requests > 0 for r in load["results"]), [(r.endpoint, r.requests) for r in load["results"]]
+
+
+def test_two_staff_saving_every_second_lose_nothing_and_never_read_a_stale_page(load):
+    edits = load["edits"]
+    assert (edits.saved > 0, edits.failed, edits.stale_reads, edits.lost) == (True, 0, 0, 0)
 
 
 def test_server_log_shows_no_5xx_traceback_or_lock(load):
