@@ -15,8 +15,8 @@ from functools import cache
 
 from django import forms
 
-from .answers import Answer, DilutionInputs, Given, MolarityInputs, dilution_answer, molarity_answer
-from .calculations import CalculationError, DilutionTerm
+from .answers import Answer, DilutionInputs, MolarityInputs, dilution_answer, molarity_answer
+from .calculations import CalculationError, DilutionTerm, Given
 from .formula import FormulaError, molecular_weight_of_formula
 from .units import (
     CONCENTRATION_KINDS,
@@ -26,7 +26,7 @@ from .units import (
     UnitSpec,
     lookup_unit,
     units_of,
-    value_within_limits,
+    within_limits,
 )
 
 MAX_NUMBER_LENGTH = 40
@@ -189,7 +189,7 @@ class CalculationForm(forms.Form):
             self.add_error(q.unit_name, f"Choose the unit of the {q.label}.")
         if value is None or unit is None:
             return None
-        if not value_within_limits(value, unit):
+        if not within_limits(value, unit):
             self.add_error(name, f"Enter a {q.label} from {LIMIT_TEXT[unit.kind]}.")
             return None
         return Given(value, unit)
