@@ -8,6 +8,7 @@ auto-scaled).
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -74,18 +75,7 @@ def _kind_or_none(unit: UnitSpec | None) -> Kind | None:
     return None if unit is None else unit.kind
 
 
-class SharedField:
-    """A field that no form changes once built, so forms share it instead of deep-copying it.
-
-    Django deep-copies every field of every form in case the form edits it; nothing here does, and the
-    copies were a large part of the JSON API's time.
-    """
-
-    def __deepcopy__(self, memo: dict) -> SharedField:
-        return self
-
-
-class NumberField(SharedField, forms.Field):
+class NumberField(forms.Field):
     """A positive number, or ``None`` when left empty (whether it is needed is the form's call)."""
 
     def __init__(self, **kwargs) -> None:
@@ -97,7 +87,7 @@ class NumberField(SharedField, forms.Field):
         return parse_number(str(value))
 
 
-class UnitField(SharedField, forms.Field):
+class UnitField(forms.Field):
     """A unit symbol of the given kinds, or ``None`` when empty."""
 
     def __init__(self, *, kinds: tuple[Kind, ...], **kwargs) -> None:
@@ -151,11 +141,7 @@ DILUTION_QUANTITIES = (
 )
 
 
-class SolveField(SharedField, forms.ChoiceField):
-    pass
-
-
-@cache  # one set of fields per form class, shared by its forms (see SharedField)
+@cache  # built once per set of quantities; each form deep-copies them, as Django does its declared fields
 def _quantity_fields(quantities: tuple[QuantityField, ...]) -> dict[str, forms.Field]:
     fields = {}
     for q in quantities:
@@ -172,7 +158,9 @@ class CalculationForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields.update(_quantity_fields(self.quantities))
+        # After the declared fields, so errors come in the order the form shows them; copied like them, so
+        # a change one request makes to its form's fields can never reach another request's form.
+        self.fields.update(copy.deepcopy(_quantity_fields(self.quantities)))
 
     def quantity_field(self, name: str) -> QuantityField:
         return next(q for q in self.quantities if q.name == name)
@@ -222,7 +210,7 @@ class MolarityForm(CalculationForm):
     """Mass, volume or concentration from the other two and the MW (the seed's three modes)."""
 
     quantities = MOLARITY_QUANTITIES
-    solve = SolveField(
+    solve = forms.ChoiceField(
         choices=[("mass", "Mass"), ("volume", "Volume"), ("concentration", "Concentration")],
         error_messages={
             "required": "Choose what to calculate: mass, volume or concentration.",
@@ -335,7 +323,7 @@ class DilutionForm(CalculationForm):
     """C1·V1 = C2·V2: any one term from the other three; the MW bridges mM and mg/mL."""
 
     quantities = DILUTION_QUANTITIES
-    solve = SolveField(
+    solve = forms.ChoiceField(
         choices=[(t.value, t.name) for t in DilutionTerm],
         error_messages={
             "required": "Choose what to calculate: c1, v1, c2 or v2.",
