@@ -5,10 +5,6 @@ All are GET: a calculation changes nothing, so it needs no CSRF token and its UR
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,14 +13,11 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
-from catalog.models import Compound
-from catalog.page_freshness import compound_revision
-
 from .answers import Answer, stock_table_display
+from .display import format_plain
 from .forms import ApiMolarityForm, DilutionForm, StandaloneMolarityForm
 from .presenters import all_error_slots, error_slot, error_summary, is_bound, plain_row, quantity_rows
-from .selectors import compound_for_widget
-from .widget import widget_context
+from .widget import WidgetSubject, widget_context, widget_subject
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -41,39 +34,25 @@ def _wants_partial(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def _compound_url(compound: Compound, request: HttpRequest) -> str:
+def _page_url(subject: WidgetSubject, request: HttpRequest) -> str:
+    """The compound page with this request's calculator inputs: the shareable address of the result."""
     query = request.GET.urlencode()
-    return f"{compound.get_absolute_url()}{'?' + query if query else ''}#calculator"
-
-
-def _widget_compound(slug: str) -> Compound:
-    """The compound and its salt forms, from the cache while its revision stands (one indexed lookup)."""
-    key = compound_revision(slug)
-    if key is None:
-        raise Http404("No compound with that address.")
-    cache_key = f"widget-compound:{key[0]}:{key[1]}"
-    compound = cache.get(cache_key)
-    if compound is None:
-        try:
-            compound = compound_for_widget(slug)
-        except Compound.DoesNotExist:
-            raise Http404("No compound with that address.") from None
-        if settings.CATALOG_PAGE_CACHE_SECONDS:
-            cache.set(cache_key, compound, settings.CATALOG_PAGE_CACHE_SECONDS)
-    return compound
+    return f"{subject.page_url}{'?' + query if query else ''}#calculator"
 
 
 @require_GET
 def widget_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The widget's result for htmx; anyone else is sent to the compound page with the same query."""
-    compound = _widget_compound(slug)
+    subject = widget_subject(slug)
+    if subject is None:
+        raise Http404("No compound with that address.")
     if not _wants_partial(request):
-        response = HttpResponseRedirect(_compound_url(compound, request))
+        response = HttpResponseRedirect(_page_url(subject, request))
     else:
-        context = {"compound": compound, "calculator": widget_context(request, compound)}
         # 200 even for bad input: htmx swaps only successful responses, and the errors are the content.
+        context = {"calculator": widget_context(request, subject)}
         partial = render(request, "calculator/widget.html#htmx-result", context)
-        response = push_url(partial, _compound_url(compound, request))
+        response = push_url(partial, _page_url(subject, request))
     patch_vary_headers(response, HTMX_VARY)
     return response
 
@@ -141,7 +120,7 @@ def calculator_page(request: HtmxHttpRequest) -> HttpResponse:
         purity = form.cleaned_data["purity"] / 100
         context["stock_table"] = stock_table_display(mw=answer.mw_used, purity=purity)
         context["stock_mw"] = answer.mw_text
-        context["stock_purity"] = format(Decimal(purity * 100).normalize(), "f")
+        context["stock_purity"] = format_plain(purity * 100)
     return _render_page(request, "calculator/calculator_page.html", context)
 
 

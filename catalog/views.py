@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from calculator.widget import widget_context
 
+from .calculator_widget import subject_for_page
 from .exporting import compound_mol as compound_mol_text
 from .exporting import compound_sdf as compound_sdf_text
 from .models import Compound
@@ -65,7 +66,7 @@ def compound_detail(request: HttpRequest, slug: str) -> HttpResponse:
         compound = compound_for_page(slug)
     except Compound.DoesNotExist:
         raise Http404("No compound with that address.") from None
-    context = {"compound": compound, "calculator": widget_context(request, compound)}
+    context = {"compound": compound, "calculator": widget_context(request, subject_for_page(compound))}
     # A calculation with field errors (JavaScript off) is a 400 carrying the page and the messages.
     return render(request, "catalog/compound_detail.html", context, status=context["calculator"]["status"])
 

@@ -194,6 +194,9 @@ SITE_NAME = "Compound Catalog"
 # never wait for this, since the cache key carries the revision (catalog/page_cache.py). 0 turns it off.
 CATALOG_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
 CATALOG_PAGE_SIZE = 20
+# Where the calculator widget's own endpoint finds the compound it is about (slug -> WidgetSubject | None):
+# named here rather than imported, so that the calculator depends on nothing in the catalog.
+CALCULATOR_WIDGET_SUBJECT = "catalog.calculator_widget.widget_subject"
 
 LOGGING = {
     "version": 1,
