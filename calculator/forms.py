@@ -8,11 +8,9 @@ auto-scaled).
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
 
 from django import forms
 
@@ -75,7 +73,26 @@ def _kind_or_none(unit: UnitSpec | None) -> Kind | None:
     return None if unit is None else unit.kind
 
 
-class NumberField(forms.Field):
+class BuiltPerForm:
+    """A field that Django's per-form deep copy rebuilds from its arguments instead of copying.
+
+    Django deep-copies every declared field into every form, so that no form changes a field another
+    form uses. Building the field afresh gives the same guarantee (every form gets new objects; Field
+    copies its error messages, validators and widget when it is built) at a fraction of the cost, and
+    these forms are built on every widget keystroke and API call.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        field = super().__new__(cls)
+        field.arguments = (args, kwargs)  # as the field was built, before any __init__ adds its own
+        return field
+
+    def __deepcopy__(self, memo: dict) -> forms.Field:
+        args, kwargs = self.arguments
+        return type(self)(*args, **kwargs)
+
+
+class NumberField(BuiltPerForm, forms.Field):
     """A positive number, or ``None`` when left empty (whether it is needed is the form's call)."""
 
     def __init__(self, **kwargs) -> None:
@@ -87,7 +104,7 @@ class NumberField(forms.Field):
         return parse_number(str(value))
 
 
-class UnitField(forms.Field):
+class UnitField(BuiltPerForm, forms.Field):
     """A unit symbol of the given kinds, or ``None`` when empty."""
 
     def __init__(self, *, kinds: tuple[Kind, ...], **kwargs) -> None:
@@ -103,6 +120,23 @@ class UnitField(forms.Field):
             return lookup_unit(str(value), kinds=self.kinds)
         except UnitError as error:
             raise forms.ValidationError(str(error)) from None
+
+
+class SolveField(BuiltPerForm, forms.Field):
+    """Which quantity to calculate: one of ``values``, else ``message``.
+
+    Not a ChoiceField: the templates draw the choices themselves, and building ChoiceField's choice
+    machinery for each form would cost more than all the other fields together.
+    """
+
+    def __init__(self, *, values: tuple[str, ...], message: str) -> None:
+        super().__init__(error_messages={"required": message, "invalid_choice": message})
+        self.values = values
+
+    def validate(self, value: str | None) -> None:
+        super().validate(value)
+        if value not in self.values:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
 
 
 @dataclass(frozen=True)
@@ -141,7 +175,6 @@ DILUTION_QUANTITIES = (
 )
 
 
-@cache  # built once per set of quantities; each form deep-copies them, as Django does its declared fields
 def _quantity_fields(quantities: tuple[QuantityField, ...]) -> dict[str, forms.Field]:
     fields = {}
     for q in quantities:
@@ -158,9 +191,8 @@ class CalculationForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # After the declared fields, so errors come in the order the form shows them; copied like them, so
-        # a change one request makes to its form's fields can never reach another request's form.
-        self.fields.update(copy.deepcopy(_quantity_fields(self.quantities)))
+        # Built for this form, after the declared fields so errors come in the order the form shows them.
+        self.fields.update(_quantity_fields(self.quantities))
 
     def quantity_field(self, name: str) -> QuantityField:
         return next(q for q in self.quantities if q.name == name)
@@ -210,12 +242,8 @@ class MolarityForm(CalculationForm):
     """Mass, volume or concentration from the other two and the MW (the seed's three modes)."""
 
     quantities = MOLARITY_QUANTITIES
-    solve = forms.ChoiceField(
-        choices=[("mass", "Mass"), ("volume", "Volume"), ("concentration", "Concentration")],
-        error_messages={
-            "required": "Choose what to calculate: mass, volume or concentration.",
-            "invalid_choice": "Choose what to calculate: mass, volume or concentration.",
-        },
+    solve = SolveField(
+        values=tuple(MOLARITY_GIVENS), message="Choose what to calculate: mass, volume or concentration."
     )
     purity = NumberField()
 
@@ -323,13 +351,7 @@ class DilutionForm(CalculationForm):
     """C1·V1 = C2·V2: any one term from the other three; the MW bridges mM and mg/mL."""
 
     quantities = DILUTION_QUANTITIES
-    solve = forms.ChoiceField(
-        choices=[(t.value, t.name) for t in DilutionTerm],
-        error_messages={
-            "required": "Choose what to calculate: c1, v1, c2 or v2.",
-            "invalid_choice": "Choose what to calculate: c1, v1, c2 or v2.",
-        },
-    )
+    solve = SolveField(values=tuple(DilutionTerm), message="Choose what to calculate: c1, v1, c2 or v2.")
     mw = NumberField()
 
     def clean(self) -> dict:

@@ -1,9 +1,19 @@
+import copy
 from decimal import Decimal
 
 import pytest
 from django import forms
 
-from calculator.forms import ApiMolarityForm, DilutionForm, StandaloneMolarityForm, VialForm, WidgetForm, parse_number
+from calculator.forms import (
+    ApiMolarityForm,
+    DilutionForm,
+    StandaloneMolarityForm,
+    UnitField,
+    VialForm,
+    WidgetForm,
+    parse_number,
+)
+from calculator.units import Kind
 
 VALID = {
     "solve": "mass",
@@ -177,6 +187,17 @@ def test_a_change_to_one_forms_field_leaves_another_forms_field_alone(name):
     first.fields[name].label = "changed"
     first.fields[name].widget.attrs["data-changed"] = "yes"
     assert (second.fields[name].label, second.fields[name].widget.attrs) == (None, {})
+
+
+def test_a_fields_copy_is_a_new_field_built_as_it_was():
+    field = UnitField(kinds=(Kind.MASS,), label="Mass unit")
+    copied = copy.deepcopy(field)
+    assert (copied is field, copied.kinds, copied.label, copied.widget is field.widget) == (
+        False,
+        (Kind.MASS,),
+        "Mass unit",
+        False,
+    )
 
 
 def test_a_change_to_one_forms_field_leaves_a_new_form_alone():
