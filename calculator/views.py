@@ -1,6 +1,6 @@
 """Calculator views: the widget's htmx partial, the standalone pages and the JSON API.
 
-All are GET: a calculation changes nothing, so it needs no CSRF token and its URL can be shared.
+All are GET (and HEAD): a calculation changes nothing, so it needs no CSRF token and its URL can be shared.
 """
 
 from __future__ import annotations
@@ -9,9 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
+
+from ops.api import json_response, read_only_api
 
 from .answers import Answer, stock_table_display
 from .display import format_plain
@@ -40,7 +42,7 @@ def _page_url(subject: WidgetSubject, request: HttpRequest) -> str:
     return f"{subject.page_url}{'?' + query if query else ''}#calculator"
 
 
-@require_GET
+@require_safe
 def widget_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The widget's result for htmx; anyone else is sent to the compound page with the same query."""
     subject = widget_subject(slug)
@@ -101,7 +103,7 @@ def _render_page(request: HtmxHttpRequest, template: str, context: dict) -> Http
     return response
 
 
-@require_GET
+@require_safe
 def calculator_page(request: HtmxHttpRequest) -> HttpResponse:
     """Mass, volume or concentration for any compound, from its MW or its formula."""
     names = tuple(STANDALONE_LABELS) + tuple(
@@ -124,7 +126,7 @@ def calculator_page(request: HtmxHttpRequest) -> HttpResponse:
     return _render_page(request, "calculator/calculator_page.html", context)
 
 
-@require_GET
+@require_safe
 def dilution_page(request: HtmxHttpRequest) -> HttpResponse:
     """C1·V1 = C2·V2, with mM and mg/mL bridged by an optional MW."""
     names = tuple(DILUTION_LABELS) + tuple(n for q in DilutionForm.quantities for n in (q.name, q.unit_name))
@@ -157,16 +159,15 @@ def _answer_json(answer: Answer) -> dict:
 
 def _api_response(form) -> JsonResponse:
     if form.is_valid() and form.answer is not None:
-        return JsonResponse(_answer_json(form.answer), json_dumps_params={"ensure_ascii": False})
-    errors = {field: list(messages) for field, messages in form.errors.items()}
-    return JsonResponse({"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False})
+        return json_response(_answer_json(form.answer))
+    return json_response({"errors": {field: list(messages) for field, messages in form.errors.items()}}, status=400)
 
 
-@require_GET
+@read_only_api
 def api_molarity(request: HttpRequest) -> JsonResponse:
     return _api_response(ApiMolarityForm(request.GET))
 
 
-@require_GET
+@read_only_api
 def api_dilution(request: HttpRequest) -> JsonResponse:
     return _api_response(DilutionForm(request.GET))

@@ -1,4 +1,4 @@
-"""Catalog pages: home, list with search, compound detail, downloads, and the friendly 404."""
+"""Catalog pages: home, list with search, compound detail, downloads."""
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -106,7 +106,3 @@ def compound_mol(request: HttpRequest, slug: str) -> HttpResponse:
 def compound_sdf(request: HttpRequest, slug: str) -> HttpResponse:
     compound = _compound_with_structure(slug)
     return _download(compound_sdf_text(compound), content_type="chemical/x-mdl-sdfile", filename=f"{slug}.sdf")
-
-
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "404.html", status=404)
