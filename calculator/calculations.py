@@ -38,7 +38,7 @@ class CalculationError(ValueError):
 
 @dataclass(frozen=True)
 class Given:
-    """A number in one of our units: what the user typed, exactly, and the unit they chose."""
+    """A number in one of our units: what the user typed (exactly, in the unit they chose), or a result."""
 
     value: Decimal
     unit: UnitSpec

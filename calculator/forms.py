@@ -122,6 +122,10 @@ class UnitField(BuiltPerForm, forms.Field):
             raise forms.ValidationError(str(error)) from None
 
 
+class TextField(BuiltPerForm, forms.CharField):
+    """Text as typed (a slug, a formula)."""
+
+
 class SolveField(BuiltPerForm, forms.Field):
     """Which quantity to calculate: one of ``values``, else ``message``.
 
@@ -294,7 +298,7 @@ class ApiMolarityForm(MolarityForm):
 class StandaloneMolarityForm(ApiMolarityForm):
     """The standalone page: an MW, or a molecular formula from which the MW is computed."""
 
-    formula = forms.CharField(required=False, max_length=200, strip=True)
+    formula = TextField(required=False, max_length=200, strip=True)
 
     def molecular_weight(self) -> tuple[Decimal, str] | None:
         if self.cleaned_data.get("mw") is not None or "mw" in self.errors:
@@ -328,7 +332,7 @@ class VialForm:
 class WidgetForm(MolarityForm):
     """The compound page's widget: the MW comes from the form in the vial, or a batch-specific MW."""
 
-    vial = forms.CharField(required=False)
+    vial = TextField(required=False)
     batch_mw = NumberField()
 
     def __init__(self, *args, vial_forms: list[VialForm], **kwargs) -> None:
