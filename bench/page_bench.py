@@ -66,6 +66,7 @@ def template_times(render, repeat: int) -> Counter:
 
 def figures_to_run(client: Client, slug: str) -> dict:
     from calculator.widget import widget_context
+    from catalog.calculator_widget import subject_for_page
     from catalog.checks import check_compound
     from catalog.models import Compound
 
@@ -75,7 +76,7 @@ def figures_to_run(client: Client, slug: str) -> dict:
     url = f"/compounds/{slug}/"
     request = RequestFactory().get(url)
     compound = load()
-    context = {"compound": compound, "calculator": widget_context(request, compound)}
+    context = {"compound": compound, "calculator": widget_context(request, subject_for_page(compound))}
     template = get_template("catalog/compound_detail.html")
     template.render(context, request)  # the identifier checks are memoised on the compound from here on
     return {
@@ -83,7 +84,7 @@ def figures_to_run(client: Client, slug: str) -> dict:
         "cold compound page, whole request": lambda: client.get(url),
         "  loader (Compound.objects.for_page())": load,
         "  identifier checks (check_compound)": lambda: check_compound(compound),
-        "  calculator widget context": lambda: widget_context(request, compound),
+        "  calculator widget context": lambda: widget_context(request, subject_for_page(compound)),
         "  templates (render only)": lambda: template.render(context, request),
     }, lambda: template.render(context, request)
 

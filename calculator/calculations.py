@@ -1,8 +1,14 @@
-"""The calculations, as plain typed functions of pint quantities. No Django, no rounding.
+"""The calculations, as plain typed functions of exact Decimals. No Django, no rounding.
+
+Every number comes with one of our units (``units.UNITS``), and every unit conversion multiplies by
+the factor pint computes for it once (``units.convert``): pint stays the authority on units, and a
+calculation costs a few Decimal operations instead of building quantities on every keystroke. Each
+function does the sums pint would do on quantities, in the same order, so every digit is pint's
+(tests/calculator/test_calculations.py checks them against pint).
 
 Purity is a fraction in (0, 1]: a powder that is 98 % compound has ``purity=Decimal("0.98")``.
-A concentration may be molar (mM) or mass per volume (mg/mL); the molecular weight bridges them.
-Every function returns an exact ``Decimal`` quantity; the caller chooses the unit to show it in.
+A concentration may be molar (mM) or mass per volume (mg/mL); the molecular weight (g/mol) bridges
+them.
 """
 
 from __future__ import annotations
@@ -11,13 +17,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-import pint
-
-from .units import Quantity, ureg
+from .units import BY_SYMBOL, Kind, UnitSpec, convert, in_base
 
 ONE = Decimal(1)
-MOLAR = "[substance] / [length] ** 3"
-MASS_PER_VOLUME = "[mass] / [length] ** 3"
+GRAM_PER_MOLE = "gram / mole"
+MG, ML, MM, MOLAR, MG_PER_ML = (BY_SYMBOL[symbol] for symbol in ("mg", "mL", "mM", "M", "mg/mL"))
 
 STOCK_TABLE_MASSES_MG: tuple[Decimal, ...] = (Decimal(1), Decimal(5), Decimal(10))
 STOCK_TABLE_CONCENTRATIONS_MM: tuple[Decimal, ...] = (Decimal(1), Decimal(5), Decimal(10), Decimal(50))
@@ -32,50 +36,69 @@ class CalculationError(ValueError):
         self.message = message
 
 
-def is_molar(concentration: pint.Quantity) -> bool:
-    return concentration.check(MOLAR)
+@dataclass(frozen=True)
+class Given:
+    """A number in one of our units: what the user typed (exactly, in the unit they chose), or a result."""
+
+    value: Decimal
+    unit: UnitSpec
+
+    def exceeds(self, other: Given) -> bool:
+        """``self > other`` as pint compares: the numbers if the units are one, else both in the kind's base unit."""
+        if self.unit == other.unit:
+            return self.value > other.value
+        return in_base(self.value, self.unit) > in_base(other.value, other.unit)
 
 
-def to_molar(concentration: pint.Quantity, *, mw: pint.Quantity | None) -> pint.Quantity:
-    """A concentration as mol/L; a mass concentration needs the MW (C = ρ / MW)."""
-    if is_molar(concentration):
-        return concentration.to("molar")
+MW_NEEDED = "A molecular weight is needed to convert between molar and mass concentrations."
+
+
+def molar(*, concentration: Given, mw: Decimal | None) -> Decimal:
+    """The concentration in mol/L; a mass concentration needs the MW (C = ρ ÷ MW)."""
+    return _molar(concentration.value, concentration.unit.pint_unit, concentration.unit.kind, mw)
+
+
+def mass_concentration(*, concentration: Given, mw: Decimal | None) -> Decimal:
+    """The concentration in mg/mL; a molar concentration needs the MW (ρ = C × MW)."""
+    return _mass_concentration(concentration.value, concentration.unit.pint_unit, concentration.unit.kind, mw)
+
+
+# These take the unit as a pint expression, for the compound units a dilution produces (mM × mL ÷ µL).
+def _molar(value: Decimal, units: str, kind: Kind, mw: Decimal | None) -> Decimal:
+    if kind == Kind.MOLAR_CONCENTRATION:
+        return convert(value, units, "molar")
     if mw is None:
-        raise CalculationError("mw", "A molecular weight is needed to convert between molar and mass concentrations.")
-    return (concentration / mw).to("molar")
+        raise CalculationError("mw", MW_NEEDED)
+    return convert(value / mw, f"{units} / ({GRAM_PER_MOLE})", "molar")
 
 
-def to_mass_concentration(concentration: pint.Quantity, *, mw: pint.Quantity | None) -> pint.Quantity:
-    """A concentration as mg/mL (ρ = C × MW)."""
-    if concentration.check(MASS_PER_VOLUME):
-        return concentration.to("mg/mL")
+def _mass_concentration(value: Decimal, units: str, kind: Kind, mw: Decimal | None) -> Decimal:
+    if kind == Kind.MASS_CONCENTRATION:
+        return convert(value, units, "mg/mL")
     if mw is None:
-        raise CalculationError("mw", "A molecular weight is needed to convert between molar and mass concentrations.")
-    return (concentration * mw).to("mg/mL")
+        raise CalculationError("mw", MW_NEEDED)
+    return convert(value * mw, f"{units} * {GRAM_PER_MOLE}", "mg/mL")
 
 
 # The three modes of the seed's calculator -----------------------------------------------------------
 
 
-def mass_to_weigh(
-    *, concentration: pint.Quantity, volume: pint.Quantity, mw: pint.Quantity, purity: Decimal = ONE
-) -> pint.Quantity:
-    """Mass of material to weigh: m = C × V × MW ÷ purity (the impure powder is heavier)."""
-    return (to_molar(concentration, mw=mw) * volume * mw / purity).to("mg")
+def mass_to_weigh(*, concentration: Given, volume: Given, mw: Decimal, purity: Decimal = ONE) -> Decimal:
+    """Mass of material to weigh, in mg: m = C × V × MW ÷ purity (the impure powder is heavier)."""
+    c = molar(concentration=concentration, mw=mw)
+    return convert(c * volume.value * mw / purity, f"molar * {volume.unit.pint_unit} * {GRAM_PER_MOLE}", "mg")
 
 
-def volume_to_dissolve(
-    *, mass: pint.Quantity, concentration: pint.Quantity, mw: pint.Quantity, purity: Decimal = ONE
-) -> pint.Quantity:
-    """Final volume to bring ``mass`` of material to: V = m × purity ÷ (C × MW)."""
-    return (mass * purity / (to_molar(concentration, mw=mw) * mw)).to("mL")
+def volume_to_dissolve(*, mass: Given, concentration: Given, mw: Decimal, purity: Decimal = ONE) -> Decimal:
+    """Final volume to bring ``mass`` of material to, in mL: V = m × purity ÷ (C × MW)."""
+    c = molar(concentration=concentration, mw=mw)
+    return convert(mass.value * purity / (c * mw), f"{mass.unit.pint_unit} / (molar * {GRAM_PER_MOLE})", "mL")
 
 
-def concentration_from(
-    *, mass: pint.Quantity, volume: pint.Quantity, mw: pint.Quantity, purity: Decimal = ONE
-) -> pint.Quantity:
-    """Molar concentration of ``mass`` of material in a final ``volume``: C = m × purity ÷ (MW × V)."""
-    return (mass * purity / (mw * volume)).to("mM")
+def concentration_from(*, mass: Given, volume: Given, mw: Decimal, purity: Decimal = ONE) -> Decimal:
+    """Molar concentration of ``mass`` of material in a final ``volume``, in mM: C = m × purity ÷ (MW × V)."""
+    units = f"{mass.unit.pint_unit} / ({GRAM_PER_MOLE} * {volume.unit.pint_unit})"
+    return convert(mass.value * purity / (mw * volume.value), units, "mM")
 
 
 # Dilution: C1 × V1 = C2 × V2 -------------------------------------------------------------------------
@@ -92,16 +115,16 @@ class DilutionTerm(StrEnum):
 class Dilution:
     """The four terms; exactly one is ``None`` (the one to solve)."""
 
-    c1: pint.Quantity | None
-    v1: pint.Quantity | None
-    c2: pint.Quantity | None
-    v2: pint.Quantity | None
+    c1: Given | None
+    v1: Given | None
+    c2: Given | None
+    v2: Given | None
 
 
 def solve_dilution(
-    *, dilution: Dilution, mw: pint.Quantity | None = None, molar_result: bool | None = None
-) -> pint.Quantity:
-    """The missing term of C1·V1 = C2·V2.
+    *, dilution: Dilution, mw: Decimal | None = None, molar_result: bool | None = None
+) -> tuple[Decimal, UnitSpec]:
+    """The missing term of C1·V1 = C2·V2, and its unit: mL for a volume, M or mg/mL for a concentration.
 
     When the two concentrations are of different kinds (mM and mg/mL) the MW bridges them; a solved
     concentration comes out molar if ``molar_result`` is true, as mass per volume if false, and in the
@@ -110,60 +133,45 @@ def solve_dilution(
     missing = [term for term in DilutionTerm if getattr(dilution, term.value) is None]
     if len(missing) != 1:
         raise ValueError("exactly one of c1, v1, c2, v2 must be None")
-    solvers = {
-        DilutionTerm.V1: _solve_v1,
-        DilutionTerm.V2: _solve_v2,
-        DilutionTerm.C1: _solve_c1,
-        DilutionTerm.C2: _solve_c2,
-    }
-    return solvers[missing[0]](dilution, mw, molar_result)
-
-
-def _same_basis(a: pint.Quantity, b: pint.Quantity, mw: pint.Quantity | None) -> tuple[pint.Quantity, pint.Quantity]:
-    """Two concentrations in one unit, using the MW only if their kinds differ."""
-    if is_molar(a) == is_molar(b):
-        return a, b.to(a.units)
-    return to_molar(a, mw=mw), to_molar(b, mw=mw)
-
-
-def _check_not_concentrating(c1: pint.Quantity, c2: pint.Quantity) -> None:
-    if c2 > c1:
-        raise CalculationError(
-            "c2", "The final concentration is above the stock concentration; dilution cannot do that."
-        )
-
-
-def _check_volumes(v1: pint.Quantity, v2: pint.Quantity) -> None:
-    if v1 > v2:
+    d = dilution
+    if missing[0] in (DilutionTerm.V1, DilutionTerm.V2):
+        c1, c2 = _same_basis(d.c1, d.c2, mw)
+        if c2 > c1:
+            raise CalculationError(
+                "c2", "The final concentration is above the stock concentration; dilution cannot do that."
+            )
+        # C1 and C2 are in one unit, which cancels and leaves the given volume's unit.
+        if missing[0] == DilutionTerm.V1:  # V1 = C2 × V2 ÷ C1
+            return convert(c2 * d.v2.value / c1, d.v2.unit.pint_unit, "mL"), ML
+        return convert(c1 * d.v1.value / c2, d.v1.unit.pint_unit, "mL"), ML  # V2 = C1 × V1 ÷ C2
+    if d.v1.exceeds(d.v2):
         raise CalculationError("v1", "The volume of stock is more than the final volume.")
+    # The solved concentration is of the other's kind, in a compound unit (mM × mL ÷ µL, say).
+    if missing[0] == DilutionTerm.C1:  # C1 = C2 × V2 ÷ V1
+        c, v_top, v_bottom = d.c2, d.v2, d.v1
+    else:  # C2 = C1 × V1 ÷ V2
+        c, v_top, v_bottom = d.c1, d.v1, d.v2
+    value = c.value * v_top.value / v_bottom.value
+    units = f"({c.unit.pint_unit}) * {v_top.unit.pint_unit} / {v_bottom.unit.pint_unit}"
+    if molar_result is None:
+        molar_result = c.unit.kind == Kind.MOLAR_CONCENTRATION
+    if molar_result:
+        return _molar(value, units, c.unit.kind, mw), MOLAR
+    return _mass_concentration(value, units, c.unit.kind, mw), MG_PER_ML
 
 
-def _solve_v1(d: Dilution, mw: pint.Quantity | None, _molar: bool | None) -> pint.Quantity:
-    c1, c2 = _same_basis(d.c1, d.c2, mw)
-    _check_not_concentrating(c1, c2)
-    return (c2 * d.v2 / c1).to("mL")
+def _same_basis(a: Given, b: Given, mw: Decimal | None) -> tuple[Decimal, Decimal]:
+    """Two concentrations in one unit: ``b`` in ``a``'s if they are of one kind, else both molar (by the MW)."""
+    if a.unit.kind == b.unit.kind:
+        return a.value, convert(b.value, b.unit.pint_unit, a.unit.pint_unit)
+    return molar(concentration=a, mw=mw), molar(concentration=b, mw=mw)
 
 
-def _solve_v2(d: Dilution, mw: pint.Quantity | None, _molar: bool | None) -> pint.Quantity:
-    c1, c2 = _same_basis(d.c1, d.c2, mw)
-    _check_not_concentrating(c1, c2)
-    return (c1 * d.v1 / c2).to("mL")
-
-
-def _in_kind(concentration: pint.Quantity, molar: bool, mw: pint.Quantity | None) -> pint.Quantity:
-    return to_molar(concentration, mw=mw) if molar else to_mass_concentration(concentration, mw=mw)
-
-
-def _solve_c1(d: Dilution, mw: pint.Quantity | None, molar: bool | None) -> pint.Quantity:
-    _check_volumes(d.v1, d.v2)
-    c1 = d.c2 * d.v2 / d.v1
-    return _in_kind(c1, is_molar(d.c2) if molar is None else molar, mw)
-
-
-def _solve_c2(d: Dilution, mw: pint.Quantity | None, molar: bool | None) -> pint.Quantity:
-    _check_volumes(d.v1, d.v2)
-    c2 = d.c1 * d.v1 / d.v2
-    return _in_kind(c2, is_molar(d.c1) if molar is None else molar, mw)
+def diluent_volume(*, stock: Given, final: Given) -> Decimal | None:
+    """V2 − V1 in the final volume's unit: what to add to the stock; None when the stock is all of it."""
+    if not final.exceeds(stock):
+        return None
+    return final.value - convert(stock.value, stock.unit.pint_unit, final.unit.pint_unit)
 
 
 # Stock-solution table ---------------------------------------------------------------------------------
@@ -171,36 +179,21 @@ def _solve_c2(d: Dilution, mw: pint.Quantity | None, molar: bool | None) -> pint
 
 @dataclass(frozen=True)
 class StockRow:
-    concentration: pint.Quantity
-    volumes: tuple[pint.Quantity, ...]  # one per mass, in the order of the table's masses
+    concentration_mm: Decimal
+    volumes_ml: tuple[Decimal, ...]  # one per mass, in the order of the table's masses
 
 
 def stock_table(
     *,
-    mw: pint.Quantity,
+    mw: Decimal,
     purity: Decimal = ONE,
-    masses: tuple[pint.Quantity, ...] | None = None,
-    concentrations: tuple[pint.Quantity, ...] | None = None,
-) -> tuple[tuple[pint.Quantity, ...], tuple[StockRow, ...]]:
+    masses_mg: tuple[Decimal, ...] = STOCK_TABLE_MASSES_MG,
+    concentrations_mm: tuple[Decimal, ...] = STOCK_TABLE_CONCENTRATIONS_MM,
+) -> tuple[StockRow, ...]:
     """Volumes to bring each mass to, for each concentration (defaults: 1, 5, 10 mg × 1, 5, 10, 50 mM).
 
-    V is proportional to m ÷ C, so one volume is computed with pint and the rest scaled from it
-    exactly (twelve cells, one unit conversion: the widget redraws this table on every keystroke).
+    V is proportional to m ÷ C, so one volume is computed and the rest scaled from it exactly (twelve
+    cells, one unit conversion: the widget redraws this table on every keystroke).
     """
-    masses = masses or tuple(Quantity(m, "mg") for m in STOCK_TABLE_MASSES_MG)
-    concentrations = concentrations or tuple(Quantity(c, "mM") for c in STOCK_TABLE_CONCENTRATIONS_MM)
-    unit = volume_to_dissolve(mass=Quantity(ONE, "mg"), concentration=Quantity(ONE, "mM"), mw=mw, purity=purity)
-    unit_ml = Decimal(unit.to("mL").magnitude)
-    masses_mg = [Decimal(m.to("mg").magnitude) for m in masses]
-    rows = tuple(
-        StockRow(
-            concentration=c,
-            volumes=tuple(Quantity(unit_ml * m / Decimal(c.to("mM").magnitude), "mL") for m in masses_mg),
-        )
-        for c in concentrations
-    )
-    return masses, rows
-
-
-def molecular_weight(value: Decimal) -> pint.Quantity:
-    return Quantity(value, ureg.gram / ureg.mole)
+    one = volume_to_dissolve(mass=Given(ONE, MG), concentration=Given(ONE, MM), mw=mw, purity=purity)
+    return tuple(StockRow(c, tuple(one * m / c for m in masses_mg)) for c in concentrations_mm)

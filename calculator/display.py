@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
 
-import pint
-
-from .units import BY_SYMBOL, LADDERS, SIZE_IN_BASE, Kind, UnitSpec, magnitude_in_base
+from .units import BY_SYMBOL, LADDERS, SIZE_IN_BASE, UnitSpec, in_base
 
 SIGNIFICANT_FIGURES = 4
 
@@ -52,20 +50,22 @@ def format_exact(value: Decimal) -> str:
     return f"{_plain(normalized.scaleb(-exponent))} × 10{str(exponent).translate(SUPERSCRIPTS)}"
 
 
-def auto_scale(q: pint.Quantity, kind: Kind) -> tuple[Decimal, UnitSpec]:
-    """``q`` in the most readable unit of its kind: the largest unit whose displayed value reaches its floor.
+def format_plain(value: Decimal) -> str:
+    """A number as stored or computed, without padding zeros or an exponent: ``246.3500`` -> ``"246.35"``."""
+    return _plain(value.normalize())
 
-    The floor is tested on the rounded value so 999.97 µL shows as 1.000 mL, not 1000 µL.
+
+def auto_scale(value: Decimal, unit: UnitSpec) -> tuple[Decimal, UnitSpec]:
+    """``value`` (in ``unit``) in the most readable unit of its kind.
+
+    That is the largest unit in which the displayed value reaches its floor (``units.LADDERS``). The
+    floor is tested on the rounded value so 999.97 µL shows as 1.000 mL, not 1000 µL.
     """
-    return auto_scale_base(magnitude_in_base(q, kind), kind)
-
-
-def auto_scale_base(in_base: Decimal, kind: Kind) -> tuple[Decimal, UnitSpec]:
-    """``auto_scale`` for a number already in its kind's first unit (``SIZE_IN_BASE``)."""
-    for symbol, floor in LADDERS[kind]:
-        value = in_base / SIZE_IN_BASE[symbol]
-        if round_significant(value) >= floor:
-            return value, BY_SYMBOL[symbol]
+    base = in_base(value, unit)
+    for symbol, floor in LADDERS[unit.kind]:
+        scaled = base / SIZE_IN_BASE[symbol]
+        if round_significant(scaled) >= floor:
+            return scaled, BY_SYMBOL[symbol]
     raise AssertionError("every ladder ends with a floor of zero")  # pragma: no cover
 
 

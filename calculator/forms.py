@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
 
 from django import forms
 
-from .answers import Answer, DilutionInputs, Given, MolarityInputs, dilution_answer, molarity_answer
-from .calculations import CalculationError, DilutionTerm
+from .answers import Answer, DilutionInputs, MolarityInputs, dilution_answer, molarity_answer
+from .calculations import CalculationError, DilutionTerm, Given
 from .formula import FormulaError, molecular_weight_of_formula
 from .units import (
     CONCENTRATION_KINDS,
@@ -26,7 +25,7 @@ from .units import (
     UnitSpec,
     lookup_unit,
     units_of,
-    value_within_limits,
+    within_limits,
 )
 
 MAX_NUMBER_LENGTH = 40
@@ -74,18 +73,26 @@ def _kind_or_none(unit: UnitSpec | None) -> Kind | None:
     return None if unit is None else unit.kind
 
 
-class SharedField:
-    """A field that no form changes once built, so forms share it instead of deep-copying it.
+class BuiltPerForm:
+    """A field that Django's per-form deep copy rebuilds from its arguments instead of copying.
 
-    Django deep-copies every field of every form in case the form edits it; nothing here does, and the
-    copies were a large part of the JSON API's time.
+    Django deep-copies every declared field into every form, so that no form changes a field another
+    form uses. Building the field afresh gives the same guarantee (every form gets new objects; Field
+    copies its error messages, validators and widget when it is built) at a fraction of the cost, and
+    these forms are built on every widget keystroke and API call.
     """
 
-    def __deepcopy__(self, memo: dict) -> SharedField:
-        return self
+    def __new__(cls, *args, **kwargs):
+        field = super().__new__(cls)
+        field.arguments = (args, kwargs)  # as the field was built, before any __init__ adds its own
+        return field
+
+    def __deepcopy__(self, memo: dict) -> forms.Field:
+        args, kwargs = self.arguments
+        return type(self)(*args, **kwargs)
 
 
-class NumberField(SharedField, forms.Field):
+class NumberField(BuiltPerForm, forms.Field):
     """A positive number, or ``None`` when left empty (whether it is needed is the form's call)."""
 
     def __init__(self, **kwargs) -> None:
@@ -97,7 +104,7 @@ class NumberField(SharedField, forms.Field):
         return parse_number(str(value))
 
 
-class UnitField(SharedField, forms.Field):
+class UnitField(BuiltPerForm, forms.Field):
     """A unit symbol of the given kinds, or ``None`` when empty."""
 
     def __init__(self, *, kinds: tuple[Kind, ...], **kwargs) -> None:
@@ -113,6 +120,27 @@ class UnitField(SharedField, forms.Field):
             return lookup_unit(str(value), kinds=self.kinds)
         except UnitError as error:
             raise forms.ValidationError(str(error)) from None
+
+
+class TextField(BuiltPerForm, forms.CharField):
+    """Text as typed (a slug, a formula)."""
+
+
+class SolveField(BuiltPerForm, forms.Field):
+    """Which quantity to calculate: one of ``values``, else ``message``.
+
+    Not a ChoiceField: the templates draw the choices themselves, and building ChoiceField's choice
+    machinery for each form would cost more than all the other fields together.
+    """
+
+    def __init__(self, *, values: tuple[str, ...], message: str) -> None:
+        super().__init__(error_messages={"required": message, "invalid_choice": message})
+        self.values = values
+
+    def validate(self, value: str | None) -> None:
+        super().validate(value)
+        if value not in self.values:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
 
 
 @dataclass(frozen=True)
@@ -151,11 +179,6 @@ DILUTION_QUANTITIES = (
 )
 
 
-class SolveField(SharedField, forms.ChoiceField):
-    pass
-
-
-@cache  # one set of fields per form class, shared by its forms (see SharedField)
 def _quantity_fields(quantities: tuple[QuantityField, ...]) -> dict[str, forms.Field]:
     fields = {}
     for q in quantities:
@@ -172,6 +195,7 @@ class CalculationForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Built for this form, after the declared fields so errors come in the order the form shows them.
         self.fields.update(_quantity_fields(self.quantities))
 
     def quantity_field(self, name: str) -> QuantityField:
@@ -189,7 +213,7 @@ class CalculationForm(forms.Form):
             self.add_error(q.unit_name, f"Choose the unit of the {q.label}.")
         if value is None or unit is None:
             return None
-        if not value_within_limits(value, unit):
+        if not within_limits(value, unit):
             self.add_error(name, f"Enter a {q.label} from {LIMIT_TEXT[unit.kind]}.")
             return None
         return Given(value, unit)
@@ -223,11 +247,7 @@ class MolarityForm(CalculationForm):
 
     quantities = MOLARITY_QUANTITIES
     solve = SolveField(
-        choices=[("mass", "Mass"), ("volume", "Volume"), ("concentration", "Concentration")],
-        error_messages={
-            "required": "Choose what to calculate: mass, volume or concentration.",
-            "invalid_choice": "Choose what to calculate: mass, volume or concentration.",
-        },
+        values=tuple(MOLARITY_GIVENS), message="Choose what to calculate: mass, volume or concentration."
     )
     purity = NumberField()
 
@@ -278,7 +298,7 @@ class ApiMolarityForm(MolarityForm):
 class StandaloneMolarityForm(ApiMolarityForm):
     """The standalone page: an MW, or a molecular formula from which the MW is computed."""
 
-    formula = forms.CharField(required=False, max_length=200, strip=True)
+    formula = TextField(required=False, max_length=200, strip=True)
 
     def molecular_weight(self) -> tuple[Decimal, str] | None:
         if self.cleaned_data.get("mw") is not None or "mw" in self.errors:
@@ -312,7 +332,7 @@ class VialForm:
 class WidgetForm(MolarityForm):
     """The compound page's widget: the MW comes from the form in the vial, or a batch-specific MW."""
 
-    vial = forms.CharField(required=False)
+    vial = TextField(required=False)
     batch_mw = NumberField()
 
     def __init__(self, *args, vial_forms: list[VialForm], **kwargs) -> None:
@@ -335,13 +355,7 @@ class DilutionForm(CalculationForm):
     """C1·V1 = C2·V2: any one term from the other three; the MW bridges mM and mg/mL."""
 
     quantities = DILUTION_QUANTITIES
-    solve = SolveField(
-        choices=[(t.value, t.name) for t in DilutionTerm],
-        error_messages={
-            "required": "Choose what to calculate: c1, v1, c2 or v2.",
-            "invalid_choice": "Choose what to calculate: c1, v1, c2 or v2.",
-        },
-    )
+    solve = SolveField(values=tuple(DilutionTerm), message="Choose what to calculate: c1, v1, c2 or v2.")
     mw = NumberField()
 
     def clean(self) -> dict:

@@ -146,36 +146,6 @@ def lookup_unit(text: str, *, kinds: tuple[Kind, ...]) -> UnitSpec:
     return spec
 
 
-def quantity(value: Decimal, spec: UnitSpec) -> pint.Quantity:
-    return Quantity(value, spec.pint_unit)
-
-
-def magnitude_in(q: pint.Quantity, spec: UnitSpec) -> Decimal:
-    """The magnitude of ``q`` in ``spec``'s unit, as an exact Decimal.
-
-    Between two of our own units of one kind the sizes are exact powers of ten (SIZE_IN_BASE,
-    computed once with pint), so plain Decimal arithmetic gives the same number as pint, faster.
-    """
-    source = BY_PINT_UNIT.get(q.units) if SIZE_IN_BASE else None
-    if source is not None and source.kind == spec.kind:
-        return Decimal(q.magnitude) * SIZE_IN_BASE[source.symbol] / SIZE_IN_BASE[spec.symbol]
-    return Decimal(q.to(spec.pint_unit).magnitude)
-
-
-# Each unit's size in its kind's first unit (mg in pg, mL in nL, ...), computed once with pint, so that
-# auto-scaling converts a result once instead of once per candidate unit.
-KIND_BASE: dict[Kind, UnitSpec] = {}
-for _spec_ in UNITS:
-    KIND_BASE.setdefault(_spec_.kind, _spec_)
-SIZE_IN_BASE: dict[str, Decimal] = {}  # empty while it is being filled, so magnitude_in asks pint
-# Keyed by pint's Unit (hashed by its parsed form): formatting a unit as text costs more than the sums.
-BY_PINT_UNIT: dict[pint.Unit, UnitSpec] = {ureg.Unit(spec.pint_unit): spec for spec in UNITS}
-SIZE_IN_BASE.update(
-    {spec.symbol: magnitude_in(Quantity(Decimal(1), spec.pint_unit), KIND_BASE[spec.kind]) for spec in UNITS}
-)
-del _spec_
-
-
 @cache  # keyed by expressions built from UNITS, so a finite set
 def conversion_factor(src: str, dst: str) -> Decimal | None:
     """Pint's factor from unit expression ``src`` to ``dst``; None if they are one unit (pint leaves the number)."""
@@ -185,17 +155,29 @@ def conversion_factor(src: str, dst: str) -> Decimal | None:
 
 
 def convert(value: Decimal, src: str, dst: str) -> Decimal:
-    """``Quantity(value, src).to(dst).magnitude`` without building quantities: pint also multiplies by the factor."""
+    """``Quantity(value, src).to(dst).magnitude`` without building quantities: pint also multiplies by the factor.
+
+    Every factor between our units is an exact power of ten, so a conversion rounds only where the
+    number itself has more than 28 significant digits, exactly as pint's own does.
+    """
     factor = conversion_factor(src, dst)
     return value if factor is None else value * factor
 
 
-def magnitude_in_base(q: pint.Quantity, kind: Kind) -> Decimal:
-    """``q`` in its kind's first unit; plain arithmetic when ``q`` is already in one of our units."""
-    spec = BY_PINT_UNIT.get(q.units)
-    if spec is not None and spec.kind == kind:
-        return Decimal(q.magnitude) * SIZE_IN_BASE[spec.symbol]
-    return magnitude_in(q, KIND_BASE[kind])
+# Each unit's size in its kind's first unit (mg in pg, mL in nL, ...), computed once with pint, so that
+# auto-scaling and range checks convert a number once instead of once per candidate unit.
+KIND_BASE: dict[Kind, UnitSpec] = {}
+for _unit in UNITS:
+    KIND_BASE.setdefault(_unit.kind, _unit)
+del _unit
+SIZE_IN_BASE: dict[str, Decimal] = {
+    spec.symbol: convert(Decimal(1), spec.pint_unit, KIND_BASE[spec.kind].pint_unit) for spec in UNITS
+}
+
+
+def in_base(value: Decimal, unit: UnitSpec) -> Decimal:
+    """``value`` (in ``unit``) in its kind's first unit: comparable across units of one kind."""
+    return value * SIZE_IN_BASE[unit.symbol]
 
 
 # Auto-scaling ladders, largest unit first, with the smallest value each unit is used for. Masses
@@ -237,13 +219,7 @@ LIMIT_TEXT: dict[Kind, str] = {
 }
 
 
-def within_limits(q: pint.Quantity, kind: Kind) -> bool:
-    low, high, symbol = LIMITS[kind]
-    value = magnitude_in(q, BY_SYMBOL[symbol])
-    return low <= value <= high
-
-
-def value_within_limits(value: Decimal, spec: UnitSpec) -> bool:
-    """``within_limits`` for a number in one of our units, with the same arithmetic but no quantity."""
-    low, high, symbol = LIMITS[spec.kind]
-    return low <= value * SIZE_IN_BASE[spec.symbol] / SIZE_IN_BASE[symbol] <= high
+def within_limits(value: Decimal, unit: UnitSpec) -> bool:
+    """Whether ``value`` (in ``unit``) lies within its kind's input limits."""
+    low, high, symbol = LIMITS[unit.kind]
+    return low <= in_base(value, unit) / SIZE_IN_BASE[symbol] <= high

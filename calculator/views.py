@@ -1,30 +1,25 @@
 """Calculator views: the widget's htmx partial, the standalone pages and the JSON API.
 
-All are GET: a calculation changes nothing, so it needs no CSRF token and its URL can be shared.
+All are GET (and HEAD): a calculation changes nothing, so it needs no CSRF token and its URL can be shared.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
-from catalog.models import Compound
-from catalog.revisions import revisions
+from ops.api import json_response, read_only_api
 
 from .answers import Answer, stock_table_display
+from .display import format_plain
 from .forms import ApiMolarityForm, DilutionForm, StandaloneMolarityForm
 from .presenters import all_error_slots, error_slot, error_summary, is_bound, plain_row, quantity_rows
-from .selectors import compound_for_widget
-from .widget import widget_context
+from .widget import WidgetSubject, widget_context, widget_subject
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -41,39 +36,25 @@ def _wants_partial(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def _compound_url(compound: Compound, request: HttpRequest) -> str:
+def _page_url(subject: WidgetSubject, request: HttpRequest) -> str:
+    """The compound page with this request's calculator inputs: the shareable address of the result."""
     query = request.GET.urlencode()
-    return f"{compound.get_absolute_url()}{'?' + query if query else ''}#calculator"
+    return f"{subject.page_url}{'?' + query if query else ''}#calculator"
 
 
-def _widget_compound(slug: str) -> Compound:
-    """The compound and its salt forms, from the cache while its revision stands (one indexed lookup)."""
-    key = revisions.compound(slug)
-    if key is None:
-        raise Http404("No compound with that address.")
-    cache_key = f"widget-compound:{key[0]}:{key[1]}"
-    compound = cache.get(cache_key)
-    if compound is None:
-        try:
-            compound = compound_for_widget(slug)
-        except Compound.DoesNotExist:
-            raise Http404("No compound with that address.") from None
-        if settings.CATALOG_PAGE_CACHE_SECONDS:
-            cache.set(cache_key, compound, settings.CATALOG_PAGE_CACHE_SECONDS)
-    return compound
-
-
-@require_GET
+@require_safe
 def widget_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The widget's result for htmx; anyone else is sent to the compound page with the same query."""
-    compound = _widget_compound(slug)
+    subject = widget_subject(slug)
+    if subject is None:
+        raise Http404("No compound with that address.")
     if not _wants_partial(request):
-        response = HttpResponseRedirect(_compound_url(compound, request))
+        response = HttpResponseRedirect(_page_url(subject, request))
     else:
-        context = {"compound": compound, "calculator": widget_context(request, compound)}
         # 200 even for bad input: htmx swaps only successful responses, and the errors are the content.
+        context = {"calculator": widget_context(request, subject)}
         partial = render(request, "calculator/widget.html#htmx-result", context)
-        response = push_url(partial, _compound_url(compound, request))
+        response = push_url(partial, _page_url(subject, request))
     patch_vary_headers(response, HTMX_VARY)
     return response
 
@@ -122,7 +103,7 @@ def _render_page(request: HtmxHttpRequest, template: str, context: dict) -> Http
     return response
 
 
-@require_GET
+@require_safe
 def calculator_page(request: HtmxHttpRequest) -> HttpResponse:
     """Mass, volume or concentration for any compound, from its MW or its formula."""
     names = tuple(STANDALONE_LABELS) + tuple(
@@ -141,11 +122,11 @@ def calculator_page(request: HtmxHttpRequest) -> HttpResponse:
         purity = form.cleaned_data["purity"] / 100
         context["stock_table"] = stock_table_display(mw=answer.mw_used, purity=purity)
         context["stock_mw"] = answer.mw_text
-        context["stock_purity"] = format(Decimal(purity * 100).normalize(), "f")
+        context["stock_purity"] = format_plain(purity * 100)
     return _render_page(request, "calculator/calculator_page.html", context)
 
 
-@require_GET
+@require_safe
 def dilution_page(request: HtmxHttpRequest) -> HttpResponse:
     """C1·V1 = C2·V2, with mM and mg/mL bridged by an optional MW."""
     names = tuple(DILUTION_LABELS) + tuple(n for q in DilutionForm.quantities for n in (q.name, q.unit_name))
@@ -178,16 +159,15 @@ def _answer_json(answer: Answer) -> dict:
 
 def _api_response(form) -> JsonResponse:
     if form.is_valid() and form.answer is not None:
-        return JsonResponse(_answer_json(form.answer), json_dumps_params={"ensure_ascii": False})
-    errors = {field: list(messages) for field, messages in form.errors.items()}
-    return JsonResponse({"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False})
+        return json_response(_answer_json(form.answer))
+    return json_response({"errors": {field: list(messages) for field, messages in form.errors.items()}}, status=400)
 
 
-@require_GET
+@read_only_api
 def api_molarity(request: HttpRequest) -> JsonResponse:
     return _api_response(ApiMolarityForm(request.GET))
 
 
-@require_GET
+@read_only_api
 def api_dilution(request: HttpRequest) -> JsonResponse:
     return _api_response(DilutionForm(request.GET))

@@ -7,7 +7,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .models import Compound
 
@@ -91,7 +91,7 @@ class PageSitemap(Sitemap):
 SITEMAPS = {"pages": PageSitemap, "compounds": CompoundSitemap}
 
 
-@require_GET
+@require_safe
 def sitemap(request: HttpRequest) -> HttpResponse:
     """One sitemap while every URL fits in one file; a sitemap index once they do not."""
     if CompoundSitemap().paginator.num_pages > 1:
@@ -99,12 +99,12 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     return sitemap_views.sitemap(request, SITEMAPS)
 
 
-@require_GET
+@require_safe
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     return sitemap_views.sitemap(request, SITEMAPS, section=section)
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     # The admin's path is deliberately not named here: it is configurable so that it stays unlisted.
     lines = [

@@ -1,4 +1,4 @@
-"""Catalog pages: home, list with search, compound detail, downloads, and the friendly 404."""
+"""Catalog pages: home, list with search, compound detail, downloads."""
 
 import re
 
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from calculator.widget import widget_context
 from ops.http_cache import revalidated
 
+from .calculator_widget import subject_for_page
 from .chemistry import StructureTooLarge, check_structure_size
 from .drawings import structure_svg
 from .exporting import compound_mol as compound_mol_text
@@ -84,7 +85,7 @@ def compound_detail(request: HttpRequest, slug: str) -> HttpResponse:
         compound = Compound.objects.for_page().get(slug=slug)
     except Compound.DoesNotExist:
         raise Http404("No compound with that address.") from None
-    context = {"compound": compound, "calculator": widget_context(request, compound)}
+    context = {"compound": compound, "calculator": widget_context(request, subject_for_page(compound))}
     # A calculation with field errors (JavaScript off) is a 400 carrying the page and the messages.
     return render(request, "catalog/compound_detail.html", context, status=context["calculator"]["status"])
 
@@ -130,7 +131,3 @@ def compound_mol(request: HttpRequest, slug: str) -> HttpResponse:
 def compound_sdf(request: HttpRequest, slug: str) -> HttpResponse:
     compound = _compound_with_structure(slug)
     return _download(compound_sdf_text(compound), content_type="chemical/x-mdl-sdfile", filename=f"{slug}.sdf")
-
-
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "404.html", status=404)

@@ -25,5 +25,8 @@ urlpatterns = [
     path("sitemap-<section>.xml", seo.sitemap_section, name="sitemap-section"),
 ]
 
-handler404 = "catalog.views.page_not_found"
+# A page for a visitor, JSON for a request under /api/ (ops.api.is_api_request).
+handler400 = "ops.views.bad_request"
+handler403 = "ops.views.permission_denied"
+handler404 = "ops.views.page_not_found"
 handler500 = "ops.views.server_error"

@@ -59,6 +59,12 @@ def test_robots_txt_points_to_the_sitemap(client, db):
     )
 
 
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/robots.txt"])
+def test_crawlers_may_ask_with_head(client, db, path):
+    response = client.head(path)
+    assert (response.status_code, response.content) == (200, b"")
+
+
 def test_robots_txt_does_not_reveal_the_admin_path(client, db):
     assert "admin" not in client.get("/robots.txt").text
 

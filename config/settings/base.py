@@ -105,6 +105,8 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# Our own page (no inline style, nothing about settings), and JSON under /api/.
+CSRF_FAILURE_VIEW = "ops.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -206,6 +208,10 @@ CATALOG_PAGE_SIZE = 20
 # How long browsers and shared caches (nginx, a CDN) may keep a public page before revalidating it, and
 # then serve it stale while they do (ops/http_cache.py; the README says why 60 s).
 HTTP_CACHE_SECONDS = int(os.environ.get("DJANGO_HTTP_CACHE_SECONDS", "60"))
+
+# Where the calculator widget's own endpoint finds the compound it is about (slug -> WidgetSubject | None):
+# named here rather than imported, so that the calculator depends on nothing in the catalog.
+CALCULATOR_WIDGET_SUBJECT = "catalog.calculator_widget.widget_subject"
 
 LOGGING = {
     "version": 1,

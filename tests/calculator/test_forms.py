@@ -1,9 +1,19 @@
+import copy
 from decimal import Decimal
 
 import pytest
 from django import forms
 
-from calculator.forms import ApiMolarityForm, DilutionForm, StandaloneMolarityForm, VialForm, WidgetForm, parse_number
+from calculator.forms import (
+    ApiMolarityForm,
+    DilutionForm,
+    StandaloneMolarityForm,
+    UnitField,
+    VialForm,
+    WidgetForm,
+    parse_number,
+)
+from calculator.units import Kind
 
 VALID = {
     "solve": "mass",
@@ -170,8 +180,29 @@ def test_dilution_form_puts_an_impossible_dilution_on_the_target():
     assert form.errors == {"c2": ["The final concentration is above the stock concentration; dilution cannot do that."]}
 
 
-def test_forms_share_their_fields_instead_of_copying_them():
-    assert ApiMolarityForm(VALID).fields["mass"] is ApiMolarityForm(VALID).fields["mass"]
+@pytest.mark.parametrize("name", ["solve", "purity", "mw", "mass", "concentration_unit"])
+def test_a_change_to_one_forms_field_leaves_another_forms_field_alone(name):
+    # One request's form may adjust its fields (a label, a widget attribute); no other request may see it.
+    first, second = ApiMolarityForm(VALID), ApiMolarityForm(VALID)
+    first.fields[name].label = "changed"
+    first.fields[name].widget.attrs["data-changed"] = "yes"
+    assert (second.fields[name].label, second.fields[name].widget.attrs) == (None, {})
+
+
+def test_a_fields_copy_is_a_new_field_built_as_it_was():
+    field = UnitField(kinds=(Kind.MASS,), label="Mass unit")
+    copied = copy.deepcopy(field)
+    assert (copied is field, copied.kinds, copied.label, copied.widget is field.widget) == (
+        False,
+        (Kind.MASS,),
+        "Mass unit",
+        False,
+    )
+
+
+def test_a_change_to_one_forms_field_leaves_a_new_form_alone():
+    DilutionForm(DILUTION).fields["c1_unit"].error_messages["required"] = "changed"
+    assert DilutionForm(DILUTION).fields["c1_unit"].error_messages["required"] == "This field is required."
 
 
 def test_a_shared_field_keeps_no_state_from_an_earlier_form():

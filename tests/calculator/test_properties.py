@@ -7,8 +7,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calculator.calculations import concentration_from, mass_to_weigh, molecular_weight, volume_to_dissolve
-from calculator.units import UNITS, Quantity
+from calculator.calculations import Given, concentration_from, mass_to_weigh, volume_to_dissolve
+from calculator.units import BY_SYMBOL, UNITS
 from tests.factories import make_compound
 
 
@@ -22,19 +22,20 @@ mws = decimals("1", "100000")
 purities = decimals("0.01", "1")
 
 
+MG, ML, MM = BY_SYMBOL["mg"], BY_SYMBOL["mL"], BY_SYMBOL["mM"]
+
+
 @given(mass=masses_mg, volume=volumes_ml, mw=mws, purity=purities)
 def test_mass_to_concentration_to_mass_round_trips(mass, volume, mw, purity):
-    mass_q, volume_q, mw_q = Quantity(mass, "mg"), Quantity(volume, "mL"), molecular_weight(mw)
-    concentration = concentration_from(mass=mass_q, volume=volume_q, mw=mw_q, purity=purity)
-    back = mass_to_weigh(concentration=concentration, volume=volume_q, mw=mw_q, purity=purity).to("mg").magnitude
+    concentration = concentration_from(mass=Given(mass, MG), volume=Given(volume, ML), mw=mw, purity=purity)
+    back = mass_to_weigh(concentration=Given(concentration, MM), volume=Given(volume, ML), mw=mw, purity=purity)
     assert abs(back - mass) <= mass * Decimal("1e-24")
 
 
 @given(mass=masses_mg, volume=volumes_ml, mw=mws)
 def test_mass_to_concentration_to_volume_round_trips(mass, volume, mw):
-    mass_q, mw_q = Quantity(mass, "mg"), molecular_weight(mw)
-    concentration = concentration_from(mass=mass_q, volume=Quantity(volume, "mL"), mw=mw_q)
-    back = volume_to_dissolve(mass=mass_q, concentration=concentration, mw=mw_q).to("mL").magnitude
+    concentration = concentration_from(mass=Given(mass, MG), volume=Given(volume, ML), mw=mw)
+    back = volume_to_dissolve(mass=Given(mass, MG), concentration=Given(concentration, MM), mw=mw)
     assert abs(back - volume) <= volume * Decimal("1e-24")
 
 

@@ -1,17 +1,33 @@
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from calculator.units import BY_SYMBOL, Kind, Quantity, UnitError, lookup_unit, magnitude_in, ureg, within_limits
+from calculator.units import (
+    BY_SYMBOL,
+    KIND_BASE,
+    LIMITS,
+    UNITS,
+    Kind,
+    Quantity,
+    UnitError,
+    conversion_factor,
+    convert,
+    lookup_unit,
+    ureg,
+    within_limits,
+)
 
 MASS = (Kind.MASS,)
 CONCENTRATIONS = (Kind.MOLAR_CONCENTRATION, Kind.MASS_CONCENTRATION)
+CALCULATOR = Path(__file__).resolve().parents[2] / "calculator"
+# More digits than Decimal's 28, so any difference in where a conversion rounds would show.
+LONG = Decimal("1.234567890123456789012345678901234")
 
 
-def test_the_registry_is_one_object_and_uses_decimals():
-    from calculator import calculations, units
-
-    assert calculations.ureg is units.ureg
+def test_the_registry_is_built_once_and_uses_decimals():
+    builders = sorted(path.name for path in CALCULATOR.glob("*.py") if "UnitRegistry(" in path.read_text())
+    assert builders == ["units.py"]
     assert isinstance(Quantity(Decimal("1.5"), "mg").to("g").magnitude, Decimal)
 
 
@@ -52,7 +68,7 @@ def test_a_bare_percent_is_refused_as_ambiguous():
 
 def test_percent_w_v_is_ten_mg_per_ml():
     spec = lookup_unit("% w/v", kinds=CONCENTRATIONS)
-    assert magnitude_in(Quantity(Decimal(1), spec.pint_unit), BY_SYMBOL["mg/mL"]) == Decimal(10)
+    assert convert(Decimal(1), spec.pint_unit, "mg/mL") == Decimal(10)
 
 
 @pytest.mark.parametrize(
@@ -60,22 +76,50 @@ def test_percent_w_v_is_ten_mg_per_ml():
     [("pg", "1e-12"), ("ng", "1e-9"), ("µg", "1e-6"), ("mg", "1e-3"), ("g", "1"), ("kg", "1e3")],
 )
 def test_mass_units_from_pg_to_kg(symbol, grams):
-    assert magnitude_in(Quantity(Decimal(1), BY_SYMBOL[symbol].pint_unit), BY_SYMBOL["g"]) == Decimal(grams)
+    assert convert(Decimal(1), BY_SYMBOL[symbol].pint_unit, "gram") == Decimal(grams)
 
 
 @pytest.mark.parametrize(("symbol", "molar"), [("pM", "1e-12"), ("nM", "1e-9"), ("µM", "1e-6"), ("mM", "1e-3")])
 def test_molar_units_from_pm_to_m(symbol, molar):
-    assert magnitude_in(Quantity(Decimal(1), BY_SYMBOL[symbol].pint_unit), BY_SYMBOL["M"]) == Decimal(molar)
+    assert convert(Decimal(1), BY_SYMBOL[symbol].pint_unit, "molar") == Decimal(molar)
 
 
 def test_limits_accept_one_nanolitre_and_refuse_less():
-    assert within_limits(Quantity(Decimal(1), "nL"), Kind.VOLUME)
-    assert not within_limits(Quantity(Decimal("0.5"), "nL"), Kind.VOLUME)
+    assert within_limits(Decimal(1), BY_SYMBOL["nL"])
+    assert not within_limits(Decimal("0.5"), BY_SYMBOL["nL"])
 
 
 def test_limits_refuse_more_than_twenty_molar():
-    assert within_limits(Quantity(Decimal(20), "M"), Kind.MOLAR_CONCENTRATION)
-    assert not within_limits(Quantity(Decimal(21), "M"), Kind.MOLAR_CONCENTRATION)
+    assert within_limits(Decimal(20), BY_SYMBOL["M"])
+    assert not within_limits(Decimal(21), BY_SYMBOL["M"])
+
+
+@pytest.mark.parametrize("symbol", [spec.symbol for spec in UNITS])
+@pytest.mark.parametrize("value", ["0.0009", "0.001", "1", "1e9", "1e11", "2e13", "2.0001e13", "1e15", "1.0001e15"])
+def test_limits_agree_with_pint(symbol, value):
+    spec = BY_SYMBOL[symbol]
+    low, high, limit_symbol = LIMITS[spec.kind]
+    in_limit_unit = Quantity(Decimal(value), spec.pint_unit).to(BY_SYMBOL[limit_symbol].pint_unit).magnitude
+    assert within_limits(Decimal(value), spec) is (low <= in_limit_unit <= high)
+
+
+@pytest.mark.parametrize("symbol", [spec.symbol for spec in UNITS])
+def test_convert_equals_pint(symbol):
+    spec = BY_SYMBOL[symbol]
+    base = KIND_BASE[spec.kind].pint_unit
+    assert convert(LONG, spec.pint_unit, base) == Quantity(LONG, spec.pint_unit).to(base).magnitude
+
+
+@pytest.mark.parametrize("symbol", [spec.symbol for spec in UNITS])
+def test_every_conversion_factor_is_an_exact_power_of_ten(symbol):
+    # So a conversion never rounds a number of 28 digits or fewer, whatever order factors multiply in.
+    spec = BY_SYMBOL[symbol]
+    factor = conversion_factor(spec.pint_unit, f"kilo{KIND_BASE[spec.kind].pint_unit}")
+    assert factor.as_tuple().digits == (1,)
+
+
+def test_a_unit_to_itself_leaves_every_digit_as_pint_does():
+    assert convert(LONG, "millimolar", "mM") == Quantity(LONG, "millimolar").to("mM").magnitude == LONG
 
 
 def test_molar_is_defined_in_the_registry():

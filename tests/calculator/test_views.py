@@ -158,6 +158,11 @@ def test_widget_for_an_unknown_compound_is_404(client, db):
     assert client.get("/calculator/widget/no-such-thing/", headers=HTMX).status_code == 404
 
 
+def test_widget_partial_answers_head(client, milnacipran):
+    response = client.head(f"/calculator/widget/milnacipran/?{QUERY}", headers=HTMX)
+    assert (response.status_code, response.content) == (200, b"")
+
+
 def test_widget_result_is_get_only(client, milnacipran):
     assert client.post("/calculator/widget/milnacipran/", headers=HTMX).status_code == 405
 
@@ -175,6 +180,12 @@ def test_standalone_page_renders_empty(client, db):
     assert page.find("h1").get_text() == "Molarity calculator"
     assert page.find(id="calc-formula") is not None
     assert "RDKit's standard atomic weights" in page.find(id="calc-mw-hint").get_text()
+
+
+@pytest.mark.parametrize("path", ["/calculator/", "/calculator/dilution/"])
+def test_standalone_pages_answer_head(client, db, path):
+    response = client.head(path)
+    assert (response.status_code, response["Content-Type"], response.content) == (200, "text/html; charset=utf-8", b"")
 
 
 def test_standalone_page_from_a_formula(client, db):

@@ -4,7 +4,9 @@ import json
 import logging
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import OperationalError
+from django.test import Client
 
 from ops.cache import ResilientRedisCache
 from tests.ops.test_cache import closed_port
@@ -74,3 +76,23 @@ def test_favicon_ico_redirects_to_the_site_icon(client, db):
 def test_admin_pages_link_the_site_icon(client, db, settings):
     response = client.get(f"/{settings.ADMIN_PATH}login/")
     assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in response.content.decode()
+
+
+@pytest.fixture
+def csrf_failure(db, settings):
+    client = Client(enforce_csrf_checks=True)
+    return client.post(f"/{settings.ADMIN_PATH}login/", {"username": "x", "password": "y"})
+
+
+def test_a_csrf_failure_gets_our_own_page(csrf_failure):
+    page = BeautifulSoup(csrf_failure.content.decode(), "html.parser")
+    assert (csrf_failure.status_code, [t.name for t in csrf_failure.templates][:2], page.h1.get_text()) == (
+        403,
+        ["403_csrf.html", "_base.html"],
+        "Your form was not sent",
+    )
+
+
+def test_the_csrf_failure_page_has_no_inline_style_and_no_word_of_settings(csrf_failure):
+    page = BeautifulSoup(csrf_failure.content.decode(), "html.parser")
+    assert (page.find_all("style"), page.find_all(style=True), "DEBUG" in page.get_text()) == ([], [], False)
