@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from .chemistry import canonicalize, formula_counts
+from .formatting import plain_decimal
 from .naming import without_stereo
 from .relations import Relation
 from .validators import CAS_PATTERN, is_valid_cas
@@ -157,10 +158,6 @@ def mw_agrees(entered: Decimal, computed: Decimal) -> bool:
     return rounded == entered or abs(Decimal(computed) - entered) <= MW_TOLERANCE
 
 
-def _plain(value) -> str:
-    return "" if value is None else format(Decimal(value).normalize(), "f")
-
-
 def check_molecular_weight(compound: Compound) -> CheckResult | None:
     code, label = "molecular_weight", "Molecular weight"
     if compound.molecular_weight is None:
@@ -168,7 +165,7 @@ def check_molecular_weight(compound: Compound) -> CheckResult | None:
     entered = f"{compound.molecular_weight_display} g/mol"
     if not compound.has_structure:
         return _no_structure(compound, code, label, entered)
-    computed = f"{_plain(compound.computed_molecular_weight)} g/mol (RDKit atomic weights)"
+    computed = f"{plain_decimal(compound.computed_molecular_weight)} g/mol (RDKit atomic weights)"
     try:
         entered_value = Decimal(compound.molecular_weight)
     except InvalidOperation:  # pragma: no cover - the field only holds decimals
@@ -182,7 +179,7 @@ def check_molecular_weight(compound: Compound) -> CheckResult | None:
             Status.DISAGREE,
             entered,
             computed,
-            f"This is the free base's MW ({_plain(compound.parent_molecular_weight)} g/mol), not this salt's.",
+            f"This is the free base's MW ({plain_decimal(compound.parent_molecular_weight)} g/mol), not this salt's.",
         )
     return CheckResult(code, label, Status.DISAGREE, entered, computed, "Differs from the structure's MW.")
 
@@ -195,7 +192,7 @@ def check_monoisotopic_mass(compound: Compound) -> CheckResult | None:
         "Monoisotopic mass",
         Status.COMPUTED,
         "",
-        f"{_plain(compound.monoisotopic_mass)} Da",
+        f"{plain_decimal(compound.monoisotopic_mass)} Da",
         "Computed from the structure.",
     )
 
@@ -348,8 +345,8 @@ def check_salt_parent(compound: Compound) -> CheckResult | None:
     if not compound.has_structure or not compound.fragment_count or compound.fragment_count < 2:
         return None
     code, label = "salt_parent", "Parent (free base) of the salt"
-    computed = f"{compound.parent_formula}, {_plain(compound.parent_molecular_weight)} g/mol"
-    salt = f"{compound.computed_formula}, {_plain(compound.computed_molecular_weight)} g/mol"
+    computed = f"{compound.parent_formula}, {plain_decimal(compound.parent_molecular_weight)} g/mol"
+    salt = f"{compound.computed_formula}, {plain_decimal(compound.computed_molecular_weight)} g/mol"
     parents = _salt_parents(compound) if compound.pk else []
     if not parents:
         return CheckResult(

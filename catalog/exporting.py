@@ -14,9 +14,9 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
 
 from .chemistry import StructureError, mol_block, sdf_record
+from .formatting import plain_decimal
 from .models import Compound
 
 # Import/export columns, in file order, with the field each holds (synonyms: the Synonym rows).
@@ -68,10 +68,6 @@ def sd_value(value: str) -> str:
     return " " + value if value.startswith(("$$$$", ">")) else value
 
 
-def _plain(value) -> str:
-    return "" if value is None else format(Decimal(value).normalize(), "f")
-
-
 def compound_row(compound: Compound) -> dict[str, str]:
     """One compound as import/export columns (synonyms need the ``synonyms`` prefetch for speed)."""
     return {
@@ -84,11 +80,11 @@ def compound_row(compound: Compound) -> dict[str, str]:
         "synonyms": SYNONYM_SEPARATOR.join(s.name for s in compound.synonyms.all()),
         "slug": compound.slug,
         "molecular_formula": compound.molecular_formula,
-        "molecular_weight": _plain(compound.molecular_weight),
+        "molecular_weight": plain_decimal(compound.molecular_weight),
         "inchi": compound.inchi,
         "inchikey": compound.inchikey,
         "canonical_smiles": compound.canonical_smiles,
-        "melting_point_celsius": _plain(compound.melting_point_celsius),
+        "melting_point_celsius": plain_decimal(compound.melting_point_celsius),
         "melting_point_form": compound.melting_point_form.catalog_number if compound.melting_point_form_id else "",
         "melting_point_note": compound.melting_point_note,
         "disagreement_reason": compound.disagreement_reason,

@@ -4,8 +4,6 @@ Every fact on a vendor's compound page has a field or a child table here; nothin
 HTML blob. Child rows carry an explicit ``position`` so staff can reorder them in the admin.
 """
 
-from decimal import Decimal
-
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
@@ -16,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from .checks import CheckResult, check_compound
 from .chemistry import StructureError, analyse_smiles, structure_hash, structure_source
 from .depiction import DEPICTION_VERSION, draw_svg
+from .formatting import plain_decimal
 from .relations import INVERSE_LABELS, Relation
 from .selectors import CompoundQuerySet
 from .validators import (
@@ -210,7 +209,7 @@ class Compound(models.Model):
         """The MW as entered, without the padding zeros the decimal column adds (246.35, not 246.3500)."""
         if self.molecular_weight is None:
             return ""
-        return format(Decimal(self.molecular_weight).normalize(), "f")
+        return plain_decimal(self.molecular_weight)
 
     @property
     def has_pharmacokinetics(self) -> bool:
@@ -225,7 +224,7 @@ class Compound(models.Model):
     def melting_point_display(self) -> str:
         if self.melting_point_celsius is None:
             return ""
-        return f"{format(Decimal(self.melting_point_celsius).normalize(), 'f')} °C"
+        return f"{plain_decimal(self.melting_point_celsius)} °C"
 
     # -- structure -------------------------------------------------------------------------------
 
@@ -563,27 +562,23 @@ class TrialRow(CompoundChild):
     def __str__(self) -> str:
         return f"{self.study}, {self.dose_display} mg/day"
 
-    @staticmethod
-    def _plain(value: Decimal) -> str:
-        return format(Decimal(value).normalize(), "f")
-
     @property
     def dose_display(self) -> str:
-        return self._plain(self.dose_mg_per_day)
+        return plain_decimal(self.dose_mg_per_day)
 
     @property
     def responders_display(self) -> str:
-        return self._plain(self.responders_percent)
+        return plain_decimal(self.responders_percent)
 
     @property
     def placebo_display(self) -> str:
-        return self._plain(self.placebo_percent)
+        return plain_decimal(self.placebo_percent)
 
     @property
     def p_value_display(self) -> str:
         """``<0.001`` keeps its relation; an exact value is shown bare (``0.01``), as journals print it."""
         prefix = "" if self.p_value_relation == self.PRelation.EQUAL else self.p_value_relation
-        return f"{prefix}{self._plain(self.p_value)}"
+        return f"{prefix}{plain_decimal(self.p_value)}"
 
 
 class Section(CompoundChild):
