@@ -99,7 +99,7 @@ class Revisions:
             # converter parses text with a regular expression, which cost more than the lookup.
             placeholder, changed = "?", "CAST(strftime('%s', updated_at) AS INTEGER)"
         else:
-            placeholder, changed = "%s", "CAST(EXTRACT(EPOCH FROM updated_at) AS BIGINT)"
+            placeholder, changed = "%s", "CAST(FLOOR(EXTRACT(EPOCH FROM updated_at)) AS BIGINT)"  # cut, not rounded
         sql = f"SELECT id, revision, {changed} FROM {Compound._meta.db_table} WHERE slug = {placeholder}"
         with connection.wrap_database_errors:
             cursor = connection.connection.cursor()
