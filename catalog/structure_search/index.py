@@ -1,0 +1,395 @@
+"""The in-memory structure index: substructure search (RDKit's SubstructLibrary) and Tanimoto similarity.
+
+Layout. The index is two segments, searched in order: the *main* segment made by ``build`` and a small
+*delta* segment that ``add`` appends to. ``remove`` (and the removal half of a replace) only marks a row
+dead. A segment keeps per-compound data in C++ (RDKit) or numpy arrays, never as Python objects, so that
+workers forked after a preloaded build share it page for page (copy-on-write).
+
+Not thread-safe for writes: ``add`` and ``remove`` take a lock, and so does a search of the delta
+segment, but a single writer per process is assumed (gunicorn's sync workers have one thread).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections.abc import Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+from rdkit import Chem
+from rdkit.Chem import rdSubstructLibrary
+
+from ..chemistry import StructureError, mol_from_smiles
+from .fingerprints import MORGAN_BYTES, MORGAN_WORDS, fingerprint_bytes, is_current, morgan_bits, split
+from .query import Query, QueryError
+
+logger = logging.getLogger(__name__)
+
+# Substructure search goes through the rows in chunks and looks at the clock between them. The first
+# chunk is small (a query that matches often fills a page in it); later ones are sized from the time
+# per row measured so far so that each takes about CHUNK_SECONDS, so the budget is overrun by about that.
+FIRST_CHUNK = 2_000
+CHUNK_SECONDS = 0.05
+MAX_CHUNK = 200_000
+# Matches counted beyond the page before the count is reported as "more than N".
+COUNT_LIMIT = 1_000
+# Similarity search reads the popcount-sorted fingerprints in slices of this many rows between clock checks.
+SIMILARITY_SLICE = 250_000
+
+Row = tuple[int, str, bytes | memoryview | None]
+
+
+class SubstructureHit(NamedTuple):
+    id: int
+    atoms: tuple[int, ...]  # the query's first match, as atom indices of the molecule parsed from the row's SMILES
+
+
+class SimilarityHit(NamedTuple):
+    id: int
+    score: float  # Tanimoto coefficient, 0..1
+
+
+@dataclass(frozen=True)
+class SubstructureResult:
+    hits: list[SubstructureHit]  # the page asked for, in index order
+    count: int  # matches found
+    truncated: bool  # counting stopped at the count limit: there are more than ``count`` matches
+    partial: bool  # the time budget ran out first: the page may be short, and there are at least ``count``
+
+
+@dataclass(frozen=True)
+class SimilarityResult:
+    hits: list[SimilarityHit]  # the best ``limit``, highest score first (then lowest id)
+    count: int  # compounds at or above the threshold (a lower bound when partial)
+    partial: bool  # the time budget ran out before every candidate was compared
+
+
+class _Segment:
+    """Rows of one build (or the delta): ids, liveness, a SubstructLibrary and Morgan fingerprints."""
+
+    def __init__(self, ids: list[int], smiles: list[str], blobs: list[bytes]) -> None:
+        # Trusted SMILES: RDKit-written canonical SMILES, parsed without sanitising at match time; kept as
+        # strings in C++ (about 80 bytes a compound), not as molecules (kilobytes each).
+        self._molecules = rdSubstructLibrary.CachedTrustedSmilesMolHolder()
+        self._patterns = rdSubstructLibrary.PatternHolder()
+        self.library = rdSubstructLibrary.SubstructLibrary(self._molecules, self._patterns)
+        morgan = np.empty((len(ids), MORGAN_BYTES), dtype=np.uint8)
+        for row, (text, blob) in enumerate(zip(smiles, blobs, strict=True)):
+            bits, pattern = split(blob)
+            self._molecules.AddSmiles(text)
+            self._patterns.AddFingerprint(pattern)
+            morgan[row] = np.frombuffer(bits, dtype=np.uint8)
+        self.ids = np.array(ids, dtype=np.int64)  # row -> compound id
+        self.alive = np.ones(len(ids), dtype=bool)
+        self._index_rows(morgan)
+
+    def _index_rows(self, morgan: np.ndarray) -> None:
+        self.by_id = np.argsort(self.ids, kind="stable")  # rows ordered by id, to find a row by its id
+        self.table, self.popcounts = _similarity_table(morgan)
+        self.position = np.empty(len(self), dtype=np.int64)  # row -> its place in the similarity table
+        self.position[self.table[:, 0].astype(np.int64)] = np.arange(len(self))
+
+    def morgan_words(self, row: int) -> np.ndarray:
+        """The row's Morgan fingerprint as 32 uint64 words."""
+        return self.table[self.position[row], 1:-1]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def append(self, compound_id: int, smiles: str, blob: bytes) -> None:
+        """Add one row (the delta segment only: it copies the segment's arrays)."""
+        bits, pattern = split(blob)
+        self._molecules.AddSmiles(smiles)
+        self._patterns.AddFingerprint(pattern)
+        morgan = np.empty((len(self) + 1, MORGAN_WORDS), dtype=np.uint64)
+        morgan[self.table[:, 0].astype(np.int64)] = self.table[:, 1:-1]
+        morgan[-1] = np.frombuffer(bits, dtype=np.uint64)
+        self.ids = np.append(self.ids, compound_id)
+        self.alive = np.append(self.alive, True)
+        self._index_rows(morgan.view(np.uint8))
+
+    def row_of(self, compound_id: int) -> int | None:
+        """The live row holding ``compound_id``, if any."""
+        at = int(np.searchsorted(self.ids, compound_id, sorter=self.by_id))
+        while at < len(self.by_id) and self.ids[self.by_id[at]] == compound_id:
+            row = int(self.by_id[at])
+            if self.alive[row]:
+                return row
+            at += 1
+        return None
+
+    def match_atoms(self, row: int, query: Chem.Mol, params: Chem.SubstructMatchParameters) -> tuple[int, ...]:
+        """The query's first match in this row's molecule, as RDKit parses the row's SMILES."""
+        mol = self.library.GetMol(row)
+        Chem.SanitizeMol(mol)  # the holder's molecules come unsanitised, without ring information
+        return tuple(mol.GetSubstructMatch(query, params))
+
+    def scan(self, query: Query, params, *, found: list, want: int, deadline: float, threads: int) -> bool:
+        """Append ``(self, row)`` for matching live rows, in row order, until ``want`` are found, the rows
+        run out, or the clock passes ``deadline``; True if it was the clock."""
+        start, chunk = 0, FIRST_CHUNK
+        while start < len(self) and len(found) < want:
+            began = time.monotonic()
+            if began >= deadline:
+                return True
+            end = min(len(self), start + chunk)
+            rows = self.library.GetMatches(query.mol, start, end, params, threads, end - start)
+            found.extend((self, row) for row in sorted(rows) if self.alive[row])
+            per_row = max(time.monotonic() - began, 1e-6) / (end - start)
+            target = min(CHUNK_SECONDS, max(deadline - time.monotonic(), 0.0))
+            chunk = int(min(MAX_CHUNK, max(FIRST_CHUNK / 4, target / per_row)))
+            start = end
+        return False
+
+    def similar(self, words: np.ndarray, threshold: float, *, deadline: float) -> tuple[np.ndarray, np.ndarray, bool]:
+        """(rows, scores) of live rows with Tanimoto ≥ threshold to the query bits, and whether the clock ran out."""
+        query_count = int(np.bitwise_count(words).sum())
+        if query_count == 0 or len(self) == 0:
+            return _NO_ROWS, _NO_SCORES, False
+        # Tanimoto ≤ min(a, b) / max(a, b): only popcounts within these bounds can reach the threshold.
+        low = np.searchsorted(self.popcounts, math.floor(threshold * query_count), "left")
+        high = np.searchsorted(self.popcounts, math.ceil(query_count / threshold) if threshold else 1 << 30, "right")
+        rows, scores, partial = [], [], False
+        for start in range(int(low), int(high), SIMILARITY_SLICE):
+            if time.monotonic() >= deadline:
+                partial = True
+                break
+            found_rows, found_scores = _tanimoto(
+                self.table, words, query_count, threshold, start, min(int(high), start + SIMILARITY_SLICE)
+            )
+            rows.append(found_rows)
+            scores.append(found_scores)
+        rows_found = np.concatenate(rows) if rows else _NO_ROWS
+        scores_found = np.concatenate(scores) if scores else _NO_SCORES
+        keep = self.alive[rows_found]
+        return rows_found[keep], scores_found[keep], partial
+
+
+_NO_ROWS = np.empty(0, dtype=np.int64)
+_NO_SCORES = np.empty(0, dtype=np.float64)
+_unlocked = nullcontext()
+
+
+def _tanimoto(
+    table: np.ndarray, words: np.ndarray, query_count: int, threshold: float, start: int, end: int
+) -> tuple[np.ndarray, np.ndarray]:
+    common = np.bitwise_count(table[start:end, 1:-1] & words).sum(axis=1)
+    scores = common / (query_count + table[start:end, -1].astype(np.int64) - common)
+    keep = np.flatnonzero(scores >= threshold)
+    return table[start:end, 0][keep].astype(np.int64), scores[keep]
+
+
+def _similarity_table(morgan: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The fingerprints as FPSim2 lays them out: a uint64 row per compound (segment row, 32 fingerprint
+    words, popcount), sorted by popcount; and the sorted popcounts."""
+    words = morgan.view(np.uint64).reshape(-1, MORGAN_WORDS)
+    popcount = np.bitwise_count(words).sum(axis=1, dtype=np.uint64)
+    order = np.argsort(popcount, kind="stable")
+    table = np.empty((len(words), MORGAN_WORDS + 2), dtype=np.uint64)
+    table[:, 0] = order
+    table[:, 1:-1] = words[order]
+    table[:, -1] = popcount[order]
+    return table, np.ascontiguousarray(popcount[order])
+
+
+def _prepared(rows: Iterable[Row]) -> tuple[list[int], list[str], list[bytes], list[int]]:
+    """(ids, SMILES, current blobs, skipped ids): blobs missing or of another version are computed."""
+    ids, smiles, blobs, skipped = [], [], [], []
+    for compound_id, text, blob in rows:
+        blob = bytes(blob) if blob is not None else None  # PostgreSQL drivers may hand a memoryview
+        if not is_current(blob):
+            try:
+                mol = mol_from_smiles(text)
+            except StructureError:
+                skipped.append(compound_id)
+                continue
+            text, blob = Chem.MolToSmiles(mol), fingerprint_bytes(mol)
+        ids.append(compound_id)
+        smiles.append(text)
+        blobs.append(blob)
+    return ids, smiles, blobs, skipped
+
+
+def _search_mol(query: Query, mode: str) -> Chem.Mol:
+    if query.mol is None:
+        raise QueryError(f"This query cannot be used for {mode} search: enter a SMILES, InChI or MOL block.")
+    if mode == "similarity" and query.kind == "smarts":
+        raise QueryError("A SMARTS pattern cannot be used for similarity search: enter a SMILES, InChI or MOL block.")
+    return query.mol
+
+
+class StructureIndex:
+    """Substructure and similarity search over the catalog's structures, held in memory.
+
+    Rows are ``(id, smiles, blob)``: the compound's id, RDKit's canonical SMILES of its structure (the
+    SMILES RDKit writes, e.g. ``Chem.MolToSmiles(mol)``: the index parses it without sanitising) and the
+    stored ``fingerprint_bytes`` blob, or None (then it is computed here: about 0.25 ms a compound).
+    ``threads`` is how many threads RDKit's substructure search uses (-1: one per CPU).
+    """
+
+    def __init__(self, rows: Iterable[Row] = (), *, threads: int = -1) -> None:
+        ids, smiles, blobs, skipped = _prepared(rows)
+        self._main = _Segment(ids, smiles, blobs)
+        self._delta = _Segment([], [], [])
+        self._threads = threads
+        self._lock = threading.Lock()  # guards the delta segment, which add() changes in place
+        # Ids of rows that could not be indexed (unparsable, or over chemistry's size limits).
+        self.skipped: tuple[int, ...] = tuple(skipped)
+        if skipped:
+            logger.warning("Structure index: %d rows skipped (unparsable or too large).", len(skipped))
+
+    @classmethod
+    def build(cls, rows: Iterable[Row], *, threads: int = -1) -> StructureIndex:
+        return cls(rows, threads=threads)
+
+    def __len__(self) -> int:
+        """Live compounds in the index."""
+        return int(self._main.alive.sum()) + int(self._delta.alive.sum())
+
+    @property
+    def pending(self) -> int:
+        """Rows added or replaced since the build: a rebuild folds them into the main segment."""
+        return len(self._delta)
+
+    def __contains__(self, compound_id: int) -> bool:
+        return self._locate(compound_id) is not None
+
+    # Changes -----------------------------------------------------------------------------------------
+
+    def add(self, compound_id: int, smiles: str, blob: bytes | None = None) -> None:
+        """Index a compound's structure, replacing whatever the index held for that id.
+
+        ``StructureError`` (from catalog.chemistry) if the structure must be parsed and cannot be.
+        """
+        if not is_current(blob):
+            mol = mol_from_smiles(smiles)
+            smiles, blob = Chem.MolToSmiles(mol), fingerprint_bytes(mol)
+        with self._lock:
+            self._remove(compound_id)
+            self._delta.append(compound_id, smiles, bytes(blob))
+
+    def remove(self, compound_id: int) -> bool:
+        """Drop a compound from the index; False if it was not there."""
+        with self._lock:
+            return self._remove(compound_id)
+
+    def _remove(self, compound_id: int) -> bool:
+        location = self._locate(compound_id)
+        if location is None:
+            return False
+        segment, row = location
+        segment.alive[row] = False
+        return True
+
+    def _locate(self, compound_id: int) -> tuple[_Segment, int] | None:
+        for segment in (self._delta, self._main):  # the delta first: it holds the newest structure
+            row = segment.row_of(compound_id)
+            if row is not None:
+                return segment, row
+        return None
+
+    # Searches ----------------------------------------------------------------------------------------
+
+    def substructure(
+        self,
+        query: Query,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        use_chirality: bool = False,
+        budget_s: float = 2.0,
+        count_limit: int = COUNT_LIMIT,
+    ) -> SubstructureResult:
+        """Compounds containing the query (RDKit's HasSubstructMatch, the query as parsed), in index order.
+
+        Scans until ``count_limit`` + 1 matches are found (then ``truncated``), the rows run out, or
+        ``budget_s`` seconds have passed (then ``partial``). ``offset + limit`` may not pass ``count_limit``.
+        """
+        mol = _search_mol(query, "substructure")
+        if limit < 1 or offset < 0:
+            raise ValueError("limit must be positive and offset not negative")
+        if offset + limit > count_limit:
+            raise QueryError(
+                f"Only the first {count_limit:,} matches can be listed: draw a larger or more specific structure."
+            )
+        params = Chem.SubstructMatchParameters()
+        params.useChirality = use_chirality
+        params.recursionPossible = query.recursive
+        deadline = time.monotonic() + budget_s
+        found: list[tuple[_Segment, int]] = []
+        scan = {"found": found, "want": count_limit + 1, "deadline": deadline, "threads": self._threads}
+        partial = self._main.scan(query, params, **scan)
+        with self._lock:
+            if not partial and len(found) <= count_limit:
+                partial = self._delta.scan(query, params, **scan)
+            page = found[offset : offset + limit]
+            hits = [
+                SubstructureHit(int(segment.ids[row]), segment.match_atoms(row, mol, params)) for segment, row in page
+            ]
+        return SubstructureResult(
+            hits=hits, count=min(len(found), count_limit), truncated=len(found) > count_limit, partial=partial
+        )
+
+    def similarity(
+        self,
+        query: Query,
+        *,
+        threshold: float = 0.7,
+        limit: int = 50,
+        budget_s: float = 2.0,
+        exclude: Iterable[int] = (),
+    ) -> SimilarityResult:
+        """Compounds whose Morgan fingerprint (radius 2, 2,048 bits) has Tanimoto ≥ ``threshold`` with the
+        query's, highest first; ``exclude`` ids are left out."""
+        mol = _search_mol(query, "similarity")
+        words = np.frombuffer(morgan_bits(mol), dtype=np.uint64)
+        return self._similar(words, threshold=threshold, limit=limit, budget_s=budget_s, exclude=exclude)
+
+    def similar_to(
+        self,
+        compound_id: int,
+        *,
+        threshold: float = 0.5,
+        limit: int = 6,
+        exclude: Iterable[int] = (),
+        budget_s: float = 0.5,
+    ) -> list[SimilarityHit]:
+        """The compounds most similar to an indexed one (itself and ``exclude`` left out); [] if it is not indexed."""
+        with self._lock:
+            location = self._locate(compound_id)
+            if location is None:
+                return []
+            segment, row = location
+            words = segment.morgan_words(row).copy()
+        excluded = {compound_id, *exclude}
+        return self._similar(words, threshold=threshold, limit=limit, budget_s=budget_s, exclude=excluded).hits
+
+    def _similar(
+        self, words: np.ndarray, *, threshold: float, limit: int, budget_s: float, exclude: Iterable[int]
+    ) -> SimilarityResult:
+        if not 0.0 <= threshold <= 1.0:  # also refuses NaN
+            raise QueryError("The similarity threshold must be between 0 and 1.")
+        if limit < 1:
+            raise ValueError("limit must be positive")
+        deadline = time.monotonic() + budget_s
+        ids, scores = [], []
+        partial = False
+        for segment in (self._main, self._delta):
+            with self._lock if segment is self._delta else _unlocked:
+                rows, found, ran_out = segment.similar(words, threshold, deadline=deadline)
+                ids.append(segment.ids[rows])
+            scores.append(found)
+            partial = partial or ran_out
+        all_ids, all_scores = np.concatenate(ids), np.concatenate(scores)
+        excluded = np.fromiter(exclude, dtype=np.int64)
+        if len(excluded):
+            keep = ~np.isin(all_ids, excluded)
+            all_ids, all_scores = all_ids[keep], all_scores[keep]
+        best = np.lexsort((all_ids, -all_scores))[:limit]
+        hits = [SimilarityHit(int(i), float(s)) for i, s in zip(all_ids[best], all_scores[best], strict=True)]
+        return SimilarityResult(hits=hits, count=len(all_ids), partial=partial)
