@@ -38,8 +38,9 @@ CHUNK_SECONDS = 0.05
 MAX_CHUNK = 200_000
 # Matches counted beyond the page before the count is reported as "more than N".
 COUNT_LIMIT = 1_000
-# Similarity search reads the popcount-sorted fingerprints in slices of this many rows between clock checks.
-SIMILARITY_SLICE = 250_000
+# Similarity search compares the popcount-sorted fingerprints in blocks of this many rows (1 MB of
+# fingerprints: fastest here, measured from 4,096 to 65,536) and looks at the clock between blocks.
+SIMILARITY_BLOCK = 4_096
 
 Row = tuple[int, str, bytes | memoryview | None]
 
@@ -90,13 +91,18 @@ class _Segment:
 
     def _index_rows(self, morgan: np.ndarray) -> None:
         self.by_id = np.argsort(self.ids, kind="stable")  # rows ordered by id, to find a row by its id
-        self.table, self.popcounts = _similarity_table(morgan)
-        self.position = np.empty(len(self), dtype=np.int64)  # row -> its place in the similarity table
-        self.position[self.table[:, 0].astype(np.int64)] = np.arange(len(self))
+        # Fingerprints sorted by popcount (the layout FPSim2 uses), so that a threshold bounds the rows to read.
+        words = morgan.view(np.uint64).reshape(-1, MORGAN_WORDS)
+        popcounts = np.bitwise_count(words).sum(axis=1, dtype=np.int32)
+        self.sorted_rows = np.argsort(popcounts, kind="stable")  # place -> row
+        self.words = words[self.sorted_rows]
+        self.popcounts = popcounts[self.sorted_rows]
+        self.place = np.empty(len(self), dtype=np.int64)  # row -> place
+        self.place[self.sorted_rows] = np.arange(len(self))
 
     def morgan_words(self, row: int) -> np.ndarray:
         """The row's Morgan fingerprint as 32 uint64 words."""
-        return self.table[self.position[row], 1:-1]
+        return self.words[self.place[row]]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -107,7 +113,7 @@ class _Segment:
         self._molecules.AddSmiles(smiles)
         self._patterns.AddFingerprint(pattern)
         morgan = np.empty((len(self) + 1, MORGAN_WORDS), dtype=np.uint64)
-        morgan[self.table[:, 0].astype(np.int64)] = self.table[:, 1:-1]
+        morgan[self.sorted_rows] = self.words
         morgan[-1] = np.frombuffer(bits, dtype=np.uint64)
         self.ids = np.append(self.ids, compound_id)
         self.alive = np.append(self.alive, True)
@@ -147,54 +153,43 @@ class _Segment:
         return False
 
     def similar(self, words: np.ndarray, threshold: float, *, deadline: float) -> tuple[np.ndarray, np.ndarray, bool]:
-        """(rows, scores) of live rows with Tanimoto ≥ threshold to the query bits, and whether the clock ran out."""
+        """(rows, scores) of live rows with Tanimoto ≥ threshold to the query bits, and whether the clock ran out.
+
+        Scores are RDKit's (``DataStructs.TanimotoSimilarity``: common bits / bits in either, in double precision).
+        """
         query_count = int(np.bitwise_count(words).sum())
         if query_count == 0 or len(self) == 0:
             return _NO_ROWS, _NO_SCORES, False
         # Tanimoto ≤ min(a, b) / max(a, b): only popcounts within these bounds can reach the threshold.
-        low = np.searchsorted(self.popcounts, math.floor(threshold * query_count), "left")
-        high = np.searchsorted(self.popcounts, math.ceil(query_count / threshold) if threshold else 1 << 30, "right")
-        rows, scores, partial = [], [], False
-        for start in range(int(low), int(high), SIMILARITY_SLICE):
+        low = int(np.searchsorted(self.popcounts, math.floor(threshold * query_count), "left"))
+        high = len(self) if threshold == 0 else int(np.searchsorted(self.popcounts, query_count / threshold, "right"))
+        both = np.empty((SIMILARITY_BLOCK, MORGAN_WORDS), dtype=np.uint64)
+        bits = np.empty((SIMILARITY_BLOCK, MORGAN_WORDS), dtype=np.uint8)
+        places, partial = [], False
+        for start in range(low, high, SIMILARITY_BLOCK):
             if time.monotonic() >= deadline:
                 partial = True
                 break
-            found_rows, found_scores = _tanimoto(
-                self.table, words, query_count, threshold, start, min(int(high), start + SIMILARITY_SLICE)
+            size = min(high - start, SIMILARITY_BLOCK)
+            np.bitwise_and(self.words[start : start + size], words, out=both[:size])
+            np.bitwise_count(both[:size], out=bits[:size])
+            common = bits[:size].sum(axis=1, dtype=np.int32)
+            # c / (q + p - c) ≥ t  ⇔  c (1 + t) ≥ t (q + p); a little slack here, the exact test below
+            near = np.flatnonzero(
+                common * (1 + threshold) >= threshold * (query_count + self.popcounts[start : start + size]) - 1e-6
             )
-            rows.append(found_rows)
-            scores.append(found_scores)
-        rows_found = np.concatenate(rows) if rows else _NO_ROWS
-        scores_found = np.concatenate(scores) if scores else _NO_SCORES
-        keep = self.alive[rows_found]
-        return rows_found[keep], scores_found[keep], partial
+            places.append(near + start)
+        found = np.concatenate(places) if places else _NO_ROWS
+        common = np.bitwise_count(self.words[found] & words).sum(axis=1, dtype=np.int64)
+        scores = common / (query_count + self.popcounts[found] - common)
+        rows = self.sorted_rows[found]
+        keep = (scores >= threshold) & self.alive[rows]
+        return rows[keep], scores[keep], partial
 
 
 _NO_ROWS = np.empty(0, dtype=np.int64)
 _NO_SCORES = np.empty(0, dtype=np.float64)
 _unlocked = nullcontext()
-
-
-def _tanimoto(
-    table: np.ndarray, words: np.ndarray, query_count: int, threshold: float, start: int, end: int
-) -> tuple[np.ndarray, np.ndarray]:
-    common = np.bitwise_count(table[start:end, 1:-1] & words).sum(axis=1)
-    scores = common / (query_count + table[start:end, -1].astype(np.int64) - common)
-    keep = np.flatnonzero(scores >= threshold)
-    return table[start:end, 0][keep].astype(np.int64), scores[keep]
-
-
-def _similarity_table(morgan: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The fingerprints as FPSim2 lays them out: a uint64 row per compound (segment row, 32 fingerprint
-    words, popcount), sorted by popcount; and the sorted popcounts."""
-    words = morgan.view(np.uint64).reshape(-1, MORGAN_WORDS)
-    popcount = np.bitwise_count(words).sum(axis=1, dtype=np.uint64)
-    order = np.argsort(popcount, kind="stable")
-    table = np.empty((len(words), MORGAN_WORDS + 2), dtype=np.uint64)
-    table[:, 0] = order
-    table[:, 1:-1] = words[order]
-    table[:, -1] = popcount[order]
-    return table, np.ascontiguousarray(popcount[order])
 
 
 def _prepared(rows: Iterable[Row]) -> tuple[list[int], list[str], list[bytes], list[int]]:

@@ -6,6 +6,8 @@ the compounds whose brute-force ``BulkTanimotoSimilarity`` reaches the threshold
 """
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,8 @@ from catalog.structure_search import (
     parse_query,
 )
 
-DRUGS = Path(__file__).resolve().parents[2] / "fixtures" / "chembl_approved_drugs.csv"
+ROOT = Path(__file__).resolve().parents[2]
+DRUGS = ROOT / "fixtures" / "chembl_approved_drugs.csv"
 MORGAN = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
 
 
@@ -238,3 +241,10 @@ def test_fingerprint_blob_holds_version_morgan_bits_and_pattern_fingerprint():
         list(morgan.GetOnBits()),
         Chem.PatternFingerprint(mol).ToBitString(),
     )
+
+
+def test_engine_imports_no_django():
+    # The engine is pure (an import contract checks it too); a fresh interpreter shows what it pulls in.
+    code = "import sys, catalog.structure_search; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout == "[]\n"
