@@ -31,9 +31,11 @@ from .query import Query, QueryError
 logger = logging.getLogger(__name__)
 
 # Substructure search goes through the rows in chunks and looks at the clock between them. The first
-# chunk is small (a query that matches often fills a page in it); later ones are sized from the time
-# per row measured so far so that each takes about CHUNK_SECONDS, so the budget is overrun by about that.
-FIRST_CHUNK = 2_000
+# chunk is small (a slow query shows itself there, and a common one fills a page); later ones are sized
+# from the time per row measured so far so that each takes about CHUNK_SECONDS, so the budget is overrun
+# by about that (at a million compounds: 2.01 s for a 2 s budget with the slowest query allowed).
+FIRST_CHUNK = 500
+MIN_CHUNK = 50
 CHUNK_SECONDS = 0.05
 MAX_CHUNK = 200_000
 # Matches counted beyond the page before the count is reported as "more than N".
@@ -148,7 +150,7 @@ class _Segment:
             found.extend((self, row) for row in sorted(rows) if self.alive[row])
             per_row = max(time.monotonic() - began, 1e-6) / (end - start)
             target = min(CHUNK_SECONDS, max(deadline - time.monotonic(), 0.0))
-            chunk = int(min(MAX_CHUNK, max(FIRST_CHUNK / 4, target / per_row)))
+            chunk = int(min(MAX_CHUNK, max(MIN_CHUNK, target / per_row)))
             start = end
         return False
 

@@ -23,6 +23,7 @@ from catalog.structure_search import (
     fingerprint_bytes,
     parse_query,
 )
+from catalog.structure_search import index as structure_index
 
 ROOT = Path(__file__).resolve().parents[2]
 DRUGS = ROOT / "fixtures" / "chembl_approved_drugs.csv"
@@ -86,6 +87,13 @@ def test_substructure_matches_are_rdkits(index, text):
 def test_every_substructure_query_finds_something_and_not_everything():
     counts = [len(expected_substructure(text)) for text in SUBSTRUCTURE_QUERIES]
     assert all(0 < count < len(ROWS) for count in counts), counts
+
+
+def test_substructure_in_many_small_chunks_finds_the_same_in_the_same_order(index, monkeypatch):
+    monkeypatch.setattr(structure_index, "FIRST_CHUNK", 7)
+    monkeypatch.setattr(structure_index, "MIN_CHUNK", 3)
+    monkeypatch.setattr(structure_index, "CHUNK_SECONDS", 0.0)  # every later chunk is MIN_CHUNK rows
+    assert found_ids(index, "C(=O)N") == expected_substructure("C(=O)N")
 
 
 def test_substructure_ignores_stereo_by_default(index):
