@@ -5,8 +5,9 @@ Layout. The index is two segments, searched in order: the *main* segment made by
 dead. A segment keeps per-compound data in C++ (RDKit) or numpy arrays, never as Python objects, so that
 workers forked after a preloaded build share it page for page (copy-on-write).
 
-Not thread-safe for writes: ``add`` and ``remove`` take a lock, and so does a search of the delta
-segment, but a single writer per process is assumed (gunicorn's sync workers have one thread).
+Threads: ``add`` and ``remove`` take a lock, and so does every read of the delta segment (the only part
+changed in place, apart from the main segment's liveness flags), so searches may run in several threads
+beside a writer.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -25,7 +27,7 @@ from rdkit import Chem
 from rdkit.Chem import rdSubstructLibrary
 
 from ..chemistry import StructureError, mol_from_smiles
-from .fingerprints import MORGAN_BYTES, MORGAN_WORDS, fingerprint_bytes, is_current, morgan_bits, split
+from .fingerprints import MORGAN_WORDS, fingerprint_bytes, is_current, morgan_bits, split
 from .query import Query, QueryError
 
 logger = logging.getLogger(__name__)
@@ -75,21 +77,23 @@ class SimilarityResult:
 class _Segment:
     """Rows of one build (or the delta): ids, liveness, a SubstructLibrary and Morgan fingerprints."""
 
-    def __init__(self, ids: list[int], smiles: list[str], blobs: list[bytes]) -> None:
+    def __init__(self, rows: Iterable[tuple[int, str, bytes]] = ()) -> None:
+        """``rows``: (id, canonical SMILES, current blob), read once (so a database cursor can stream them)."""
         # Trusted SMILES: RDKit-written canonical SMILES, parsed without sanitising at match time; kept as
         # strings in C++ (about 80 bytes a compound), not as molecules (kilobytes each).
         self._molecules = rdSubstructLibrary.CachedTrustedSmilesMolHolder()
         self._patterns = rdSubstructLibrary.PatternHolder()
         self.library = rdSubstructLibrary.SubstructLibrary(self._molecules, self._patterns)
-        morgan = np.empty((len(ids), MORGAN_BYTES), dtype=np.uint8)
-        for row, (text, blob) in enumerate(zip(smiles, blobs, strict=True)):
+        ids, morgan = array("q"), bytearray()
+        for compound_id, text, blob in rows:
             bits, pattern = split(blob)
             self._molecules.AddSmiles(text)
             self._patterns.AddFingerprint(pattern)
-            morgan[row] = np.frombuffer(bits, dtype=np.uint8)
+            morgan += bits
+            ids.append(compound_id)
         self.ids = np.array(ids, dtype=np.int64)  # row -> compound id
         self.alive = np.ones(len(ids), dtype=bool)
-        self._index_rows(morgan)
+        self._index_rows(np.frombuffer(morgan, dtype=np.uint8))
 
     def _index_rows(self, morgan: np.ndarray) -> None:
         self.by_id = np.argsort(self.ids, kind="stable")  # rows ordered by id, to find a row by its id
@@ -194,9 +198,8 @@ _NO_SCORES = np.empty(0, dtype=np.float64)
 _unlocked = nullcontext()
 
 
-def _prepared(rows: Iterable[Row]) -> tuple[list[int], list[str], list[bytes], list[int]]:
-    """(ids, SMILES, current blobs, skipped ids): blobs missing or of another version are computed."""
-    ids, smiles, blobs, skipped = [], [], [], []
+def _prepared(rows: Iterable[Row], skipped: list[int]) -> Iterator[tuple[int, str, bytes]]:
+    """The rows with current blobs (missing or outdated ones computed); ids that cannot be indexed go to ``skipped``."""
     for compound_id, text, blob in rows:
         blob = bytes(blob) if blob is not None else None  # PostgreSQL drivers may hand a memoryview
         if not is_current(blob):
@@ -206,10 +209,7 @@ def _prepared(rows: Iterable[Row]) -> tuple[list[int], list[str], list[bytes], l
                 skipped.append(compound_id)
                 continue
             text, blob = Chem.MolToSmiles(mol), fingerprint_bytes(mol)
-        ids.append(compound_id)
-        smiles.append(text)
-        blobs.append(blob)
-    return ids, smiles, blobs, skipped
+        yield compound_id, text, blob
 
 
 def _search_mol(query: Query, mode: str) -> Chem.Mol:
@@ -230,9 +230,9 @@ class StructureIndex:
     """
 
     def __init__(self, rows: Iterable[Row] = (), *, threads: int = -1) -> None:
-        ids, smiles, blobs, skipped = _prepared(rows)
-        self._main = _Segment(ids, smiles, blobs)
-        self._delta = _Segment([], [], [])
+        skipped: list[int] = []
+        self._main = _Segment(_prepared(rows, skipped))
+        self._delta = _Segment()
         self._threads = threads
         self._lock = threading.Lock()  # guards the delta segment, which add() changes in place
         # Ids of rows that could not be indexed (unparsable, or over chemistry's size limits).
