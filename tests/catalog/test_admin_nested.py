@@ -190,3 +190,28 @@ def test_the_page_has_no_inline_script_style_or_javascript_link_for_the_csp_to_r
     soup = BeautifulSoup(staff_client.get(change_url(compound)).content, "html.parser")
     inline_scripts = [script for script in soup.find_all("script") if not script.get("src")]
     assert (inline_scripts, soup.select("style, [style]"), soup.select('a[href^="javascript:"]')) == ([], [], [])
+
+
+def test_a_new_compound_is_added_with_a_table_and_its_rows_in_one_save(staff_client, db):
+    data = form_data(staff_client.get("/admin/catalog/compound/add/"))
+    data.update(
+        {
+            "name": "Duloxetine",
+            "slug": "duloxetine",
+            "catalog_number": "CC0000002",
+            "molecular_formula": "C18H19NOS",
+            "molecular_weight": "297.42",
+            "trial_tables-TOTAL_FORMS": "1",
+            "trial_tables-0-heading": "Trials",
+            "trial_tables-0-caption": "Table 1",
+            "trial_tables-0-position": "0",
+            "trial_tables-0-rows-TOTAL_FORMS": "1",
+            "trial_tables-0-rows-INITIAL_FORMS": "0",
+            **new_row("trial_tables-0-rows-0-", "Phase III", position="0"),
+        }
+    )
+    response = staff_client.post("/admin/catalog/compound/add/", data)
+    assert (response.status_code, rows(Compound.objects.get(slug="duloxetine"))) == (
+        302,
+        [("Phase III", Decimal("30"), Decimal("0.01"))],
+    )
