@@ -33,6 +33,8 @@ from .units import BY_SYMBOL, LIMIT_TEXT, Kind, UnitSpec, within_limits
 BALANCE_MINIMUM = Given(Decimal(1), MG)
 PIPETTE_MINIMUM = Given(Decimal(1), BY_SYMBOL["µL"])
 SOLUBILITY_CAUTION = Given(Decimal(100), MG_PER_ML)
+# Within the input limits but more than a lab usually prepares at once: answered, with a warning.
+LARGE_AMOUNTS = {Kind.MASS: Given(Decimal(1), BY_SYMBOL["kg"]), Kind.VOLUME: Given(Decimal(100), BY_SYMBOL["L"])}
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,20 @@ def _range_warnings(value: Decimal, unit: UnitSpec, display: str) -> list[str]:
     return [f"{display} is outside {LIMIT_TEXT[unit.kind]}, the range of real lab work; check the numbers and units."]
 
 
+def _large_amount_warnings(*amounts: tuple[Given, str]) -> list[str]:
+    """A warning for each amount (a mass or volume, with its text as shown) above what a lab usually prepares.
+
+    An amount beyond the input limits has its range warning already, so it gets no second one.
+    """
+    warnings = []
+    for amount, text in amounts:
+        large = LARGE_AMOUNTS[amount.unit.kind]
+        if within_limits(amount.value, amount.unit) and amount.exceeds(large):
+            unusual = "an unusual amount to prepare at once; check the numbers and units."
+            warnings.append(f"{text} is more than {_text(large)}, {unusual}")
+    return warnings
+
+
 def _purity_clause(purity: Decimal) -> tuple[str, str]:
     """The equation's purity factor and its substituted text; empty at 100 %."""
     if purity == ONE:
@@ -124,6 +140,7 @@ def _mass_answer(i: MolarityInputs) -> Answer:
     what = "" if i.purity == ONE else f" of the {_purity_text(i.purity)} pure material"
     instruction = f"Weigh {display}{what} and bring to a final volume of {volume} to make a {concentration} solution."
     warnings = _range_warnings(mass, MG, display)
+    warnings += _large_amount_warnings((Given(mass, MG), display), (i.volume, volume))
     if BALANCE_MINIMUM.exceeds(Given(mass, MG)):
         warnings.append(
             f"{display} is below 1 mg, less than a typical analytical balance weighs reliably; "
@@ -148,6 +165,7 @@ def _volume_answer(i: MolarityInputs) -> Answer:
         substituted = f"volume = {mass}{purity_sub} ÷ {concentration} = {display}"
     instruction = f"Dissolve {mass} and bring to a final volume of {display} to make a {concentration} solution."
     warnings = _range_warnings(volume, ML, display)
+    warnings += _large_amount_warnings((Given(volume, ML), display), (i.mass, mass))
     if PIPETTE_MINIMUM.exceeds(Given(volume, ML)):
         warnings.append(
             f"{display} is below 1 µL, less than a pipette delivers reliably; "
@@ -173,7 +191,8 @@ def _concentration_answer(i: MolarityInputs) -> Answer:
     equation = f"concentration = mass{purity_eq} ÷ (MW × volume)"
     substituted = f"concentration = {mass}{purity_sub} ÷ ({_mw_text(i.mw)} × {volume}) = {display}"
     instruction = f"{mass} brought to a final volume of {volume} gives {display} ({other})."
-    warnings = _range_warnings(molar, MM, display) + _solubility_warnings(density)
+    warnings = _range_warnings(molar, MM, display) + _large_amount_warnings((i.mass, mass), (i.volume, volume))
+    warnings += _solubility_warnings(density)
     return Answer(
         "concentration", value, unit, display, equation, substituted, instruction, i.mw, i.mw_label, tuple(warnings)
     )
@@ -218,7 +237,11 @@ def dilution_answer(inputs: DilutionInputs) -> Answer:
     substituted = f"{template.format(**texts)} = {display}"
     shown = {term: Given(value, unit) if given is None else given for term, given in terms.items()}
     instruction = _dilution_instruction(shown, inputs.solve, display)
-    warnings = _range_warnings(result, result_unit, display) + _dilution_warnings(shown)
+    warnings = _range_warnings(result, result_unit, display)
+    warnings += _large_amount_warnings(
+        *((shown[term], texts[term.value]) for term in (DilutionTerm.V1, DilutionTerm.V2))
+    )
+    warnings += _dilution_warnings(shown)
     mw_used = inputs.mw if _mixes_kinds(shown) else None
     return Answer(
         inputs.solve.value, value, unit, display, equation, substituted, instruction, mw_used, "", tuple(warnings)

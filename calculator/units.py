@@ -203,17 +203,18 @@ LADDERS: dict[Kind, tuple[tuple[str, Decimal], ...]] = {
     Kind.MASS_CONCENTRATION: (("mg/mL", Decimal(1)), ("µg/mL", Decimal(1)), ("ng/mL", Decimal(0))),
 }
 
-# What an input may be: beyond these the number is a typo or a unit slip, not a lab quantity.
-# (low, high, unit symbol for the message)
+# What an input may be: beyond these the number is a typo or a unit slip, not a lab quantity. Large
+# preparations (a buffer of tens of litres, kilograms of salt) lie within them; answers.py warns about
+# amounts that are possible but unusual. (low, high, unit symbol for the message)
 LIMITS: dict[Kind, tuple[Decimal, Decimal, str]] = {
-    Kind.MASS: (Decimal("1"), Decimal("1e15"), "pg"),  # 1 pg to 1 kg
-    Kind.VOLUME: (Decimal("1"), Decimal("1e11"), "nL"),  # 1 nL to 100 L
+    Kind.MASS: (Decimal("1"), Decimal("1e17"), "pg"),  # 1 pg to 100 kg
+    Kind.VOLUME: (Decimal("1"), Decimal("1e12"), "nL"),  # 1 nL to 1,000 L
     Kind.MOLAR_CONCENTRATION: (Decimal("1"), Decimal("2e13"), "pM"),  # 1 pM to 20 M
     Kind.MASS_CONCENTRATION: (Decimal("0.001"), Decimal("1e9"), "ng/mL"),  # 0.001 ng/mL to 1000 mg/mL
 }
 LIMIT_TEXT: dict[Kind, str] = {
-    Kind.MASS: "1 pg to 1 kg",
-    Kind.VOLUME: "1 nL to 100 L",
+    Kind.MASS: "1 pg to 100 kg",
+    Kind.VOLUME: "1 nL to 1,000 L",
     Kind.MOLAR_CONCENTRATION: "1 pM to 20 M",
     Kind.MASS_CONCENTRATION: "0.001 ng/mL to 1000 mg/mL (100 % w/v)",
 }

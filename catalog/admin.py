@@ -3,22 +3,32 @@
 The compound form shows what was entered beside what the structure gives (catalog/checks.py) and
 marks each disagreement; saving values that disagree with the structure needs a ticked
 confirmation and a reason, which is stored on the compound and so kept in its history.
+
+Everything a compound's page shows is edited on the compound's own change page, trial rows inside
+their table (django-nested-admin's nested inlines), and saved in one transaction under the edit
+guard (RevisionGuardedForm): a page either saves whole or not at all.
 """
 
 import re
+from decimal import Decimal
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Max
 from django.http import Http404
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportMixin
+from nested_admin.nested import NestedModelAdminMixin, NestedStackedInline, NestedTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import HistoricalChanges
 
 from . import checks
 from .chemistry import StructureTooLarge, check_structure_size
 from .drawings import structure_svg
+from .formatting import plain_decimal
 from .models import (
     Compound,
     Description,
@@ -33,6 +43,7 @@ from .models import (
 )
 from .naming import NameReaderUnavailable, inchis_from_names
 from .resources import CompoundResource
+from .validators import validate_single_line
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -44,49 +55,132 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class SynonymInline(admin.TabularInline):
-    model = Synonym
+# -- widgets sized to what a field holds --------------------------------------------------------------
+
+# Structure identifiers: one long line without spaces (SMILES, InChI) or with few (IUPAC names), read
+# character by character, so monospace, wrapped anywhere, and never spell-checked or auto-capitalised.
+IDENTIFIER_FIELDS = frozenset({"iupac_name", "inchi", "inchikey", "isomeric_smiles", "smiles", "canonical_smiles"})
+IDENTIFIER_ATTRS = {"spellcheck": "false", "autocapitalize": "off", "autocomplete": "off"}
+# A single-line text field this long or longer (a note, a caption) gets a box that wraps it.
+LONG_LINE_LENGTH = 300
+
+
+class PlainDecimalInput(forms.NumberInput):
+    """A stored number as entered (100, 37, 246.35), not padded to its column's places (100.000, 37.00)."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return plain_decimal(value)
+        return super().format_value(value)
+
+
+def sized_widget(db_field: models.Field, *, compact: bool) -> forms.Widget | None:
+    """The widget for a field, sized to what it holds; None for Django's default.
+
+    Multi-line text (descriptions, mechanism, notes) gets a textarea of several rows (fewer in a table
+    row: ``compact``); single-line text that may run long (identifiers, notes of a line) a textarea of
+    two rows that wraps it; decimals are shown without padding. Fields with choices keep their select.
+    """
+    if isinstance(db_field, models.DecimalField):
+        return PlainDecimalInput()
+    if type(db_field) not in (models.CharField, models.TextField) or db_field.choices:
+        return None
+    identifier = db_field.name in IDENTIFIER_FIELDS
+    attrs = dict(IDENTIFIER_ATTRS) if identifier else {}
+    marker = " identifier" if identifier else ""
+    if validate_single_line not in db_field.validators:
+        return forms.Textarea(attrs={"rows": 3 if compact else 6, "class": "long-text"})
+    if isinstance(db_field, models.TextField) or db_field.max_length >= LONG_LINE_LENGTH:
+        return forms.Textarea(attrs={"rows": 2, "class": f"long-line{marker}", **attrs})
+    if identifier:
+        return admin.widgets.AdminTextInputWidget(attrs={"class": f"vTextField{marker}", **attrs})
+    return None
+
+
+class SizedWidgetsMixin:
+    """Every catalog form field gets the widget sized to it (``sized_widget``)."""
+
+    compact = False  # a tabular inline: a row of cells, so fewer rows per text box
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        widget = sized_widget(db_field, compact=self.compact)
+        if widget is not None:
+            kwargs["widget"] = widget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+# -- child tables: every one an inline on the compound's page ------------------------------------------
+
+
+class ChildInlineMixin(SizedWidgetsMixin):
+    """What every child table's inline shares: no blank rows unless asked, drag to reorder by position.
+
+    The position stays a visible number too, so rows can be reordered by keyboard and without
+    JavaScript; on save the package renumbers the positions 0, 1, 2 … in the order shown.
+    """
+
     extra = 0
+    sortable_field_name = "position"
+
+
+class ChildTabularInline(ChildInlineMixin, NestedTabularInline):
+    compact = True
+    template = "admin/catalog/nested_tabular.html"
+
+
+class ChildStackedInline(ChildInlineMixin, NestedStackedInline):
+    template = "admin/catalog/nested_stacked.html"
+
+
+class SynonymInline(ChildTabularInline):
+    model = Synonym
     fields = ["name", "position"]
 
 
-class DescriptionInline(admin.StackedInline):
+class DescriptionInline(ChildStackedInline):
     model = Description
-    extra = 0
     fields = ["kind", "source", "text", "position"]
 
 
-class PharmacokineticParameterInline(admin.TabularInline):
+class PharmacokineticParameterInline(ChildTabularInline):
     model = PharmacokineticParameter
-    extra = 0
     fields = ["label", "value", "position"]
 
 
-class TrialTableInline(admin.StackedInline):
-    """The table's text; its rows are edited on the table's own page (the "change" link)."""
+class TrialRowInline(ChildTabularInline):
+    model = TrialRow
+    fields = [
+        "study",
+        "dose_mg_per_day",
+        "responders_percent",
+        "placebo_percent",
+        "p_value_relation",
+        "p_value",
+        "position",
+    ]
+
+
+class TrialTableInline(ChildStackedInline):
+    """The table's text with its rows nested inside it, all saved with the compound."""
 
     model = TrialTable
-    extra = 0
-    show_change_link = True
     fields = ["heading", "subheading", "intro", "caption", "responder_definition", "notes", "position"]
+    inlines = [TrialRowInline]
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(ChildStackedInline):
     model = Section
-    extra = 0
     fields = ["title", "body", "position"]
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(ChildTabularInline):
     model = Reference
-    extra = 0
     fields = ["citation", "url", "position"]
 
 
-class RelatedFormInline(admin.TabularInline):
+class RelatedFormInline(ChildTabularInline):
     model = RelatedForm
     fk_name = "compound"
-    extra = 0
     autocomplete_fields = ["related"]
     fields = ["relation", "related", "position"]
     verbose_name = "related form"
@@ -102,6 +196,40 @@ def read_name(compound: Compound) -> None:
         compound.name_inchi_of = compound.iupac_name
     except NameReaderUnavailable:
         compound.name_inchi = compound.name_inchi_of = ""  # the check falls back to descriptor sets
+
+
+def pasted_names(text: str) -> list[str]:
+    """Names from a pasted list, one per line or separated by ";": trimmed, inner spaces collapsed, blanks
+    dropped, and a name repeated (in any letter case) kept once, as first written."""
+    names: dict[str, str] = {}
+    for line in text.splitlines():
+        for part in line.split(";"):
+            name = " ".join(part.split())
+            if name:
+                names.setdefault(name.casefold(), name)
+    return list(names.values())
+
+
+def add_synonyms(compound: Compound, names: list[str], *, user) -> list[Synonym]:
+    """Add the names the compound does not list yet (in any letter case) after its last synonym.
+
+    Called after the page's own synonym rows are saved, in the same transaction, so a name typed into
+    a row and pasted too is added once. Each row is saved on its own so it gets its history record
+    and moves the page's revision, as an edit in a row does.
+    """
+    listed = {name.casefold() for name in compound.synonyms.values_list("name", flat=True)}
+    last = compound.synonyms.aggregate(last=Max("position"))["last"]
+    position = -1 if last is None else last
+    added = []
+    for name in names:
+        if name.casefold() in listed:
+            continue
+        position += 1
+        synonym = Synonym(compound=compound, name=name, position=position)
+        synonym._history_user = user  # simple-history's documented hook: who added it
+        synonym.save()
+        added.append(synonym)
+    return added
 
 
 def latest_change(compound_id: int) -> HistoricalChanges | None:
@@ -188,15 +316,33 @@ class CompoundAdminForm(RevisionGuardedForm):
         help_text="Tick to save values that disagree with the structure, and say why below.",
     )
 
+    synonyms_to_add = forms.CharField(
+        required=False,
+        strip=False,
+        label="Add synonyms",
+        widget=forms.Textarea(attrs={"rows": 4, "class": "long-text", "spellcheck": "false"}),
+        help_text="Paste names one per line, or separated by “;”. Each is trimmed; names already listed "
+        "(in any letter case) and repeats are skipped. They are added below the synonyms there are.",
+    )
+
     class Meta:
         model = Compound
         fields = ["disagreement_reason"]  # the admin's fieldsets decide the rest
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.molecular_weight is not None:
-            # Show the MW as entered (246.35), not padded to the column's four decimals (246.3500).
-            self.initial["molecular_weight"] = self.instance.molecular_weight_display
+    def clean_synonyms_to_add(self) -> list[str]:
+        """The pasted names, each checked as a Synonym's name is; every fault is an error on this field."""
+        names = pasted_names(self.cleaned_data["synonyms_to_add"])
+        name_field = Synonym._meta.get_field("name")
+        errors = []
+        for name in names:
+            try:
+                name_field.run_validators(name)
+            except ValidationError as error:
+                preview = name if len(name) <= 40 else name[:40] + "…"
+                errors += [f"“{preview}” was not added: {message}" for message in error.messages]
+        if errors:
+            raise ValidationError(errors)
+        return names
 
     def _refuse_oversized_structures(self) -> bool:
         """A field error on each SMILES over the size limits, found before RDKit works on it (the save
@@ -268,19 +414,27 @@ def _checks_table(results: list[checks.CheckResult]) -> str:
 
 
 @admin.register(Compound)
-class CompoundAdmin(ImportExportMixin, HistoryAdmin):
+class CompoundAdmin(SizedWidgetsMixin, ImportExportMixin, NestedModelAdminMixin, HistoryAdmin):
     form = CompoundAdminForm
     # CSV import/export in the admin, with the same validation as manage.py import_compounds.
     resource_classes = [CompoundResource]
-    list_display = ["name", "catalog_number", "cas_number", "molecular_formula", "molecular_weight", "updated_at"]
+    list_display = ["name", "catalog_number", "cas_number", "molecular_formula", "mw", "updated_at"]
     list_display_links = ["name", "catalog_number"]
     search_fields = ["name", "catalog_number", "cas_number", "inchikey", "molecular_formula", "synonyms__name"]
     list_filter = ["is_synthetic", "updated_at"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at", "structure_drawing", "structure_checks", "confirmed_disagreements"]
+    readonly_fields = [
+        "synthetic_notice",
+        "created_at",
+        "updated_at",
+        "structure_drawing",
+        "structure_checks",
+        "confirmed_disagreements",
+    ]
     autocomplete_fields = ["melting_point_form"]
+    # is_synthetic is never edited here (generate_catalog sets it); a synthetic compound says so (get_fieldsets).
     fieldsets = [
-        (None, {"fields": ["name", "slug", "catalog_number", "research_use_notice", "is_synthetic", "seen_revision"]}),
+        (None, {"fields": ["name", "slug", "catalog_number", "research_use_notice", "seen_revision"]}),
         (
             "Identifiers and properties",
             {
@@ -315,7 +469,24 @@ class CompoundAdmin(ImportExportMixin, HistoryAdmin):
         ),
         ("Pharmacology", {"fields": ["mechanism_of_action", "pharmacokinetics_intro", "pharmacokinetics_summary"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        # Last, so the box sits right above the synonym rows it adds to.
+        ("Synonyms: paste a list", {"fields": ["synonyms_to_add"]}),
     ]
+
+    def get_fieldsets(self, request, obj: Compound | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.is_synthetic:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": ["synthetic_notice", *options["fields"]]}), *rest]
+
+    @admin.display(description="Synthetic")
+    def synthetic_notice(self, obj: Compound) -> str:
+        return "Generated for load testing (manage.py generate_catalog); not a real compound."
+
+    @admin.display(description="MW (g/mol)", ordering="molecular_weight")
+    def mw(self, obj: Compound) -> str:
+        return obj.molecular_weight_display
 
     @admin.display(description="Structure")
     def structure_drawing(self, obj: Compound) -> str:
@@ -337,6 +508,13 @@ class CompoundAdmin(ImportExportMixin, HistoryAdmin):
             obj._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        added = add_synonyms(form.instance, form.cleaned_data["synonyms_to_add"], user=request.user)
+        if added:
+            names = ", ".join(synonym.name for synonym in added)
+            self.message_user(request, f"Added {len(added)} synonym(s): {names}.", messages.SUCCESS)
+
     inlines = [
         SynonymInline,
         DescriptionInline,
@@ -348,20 +526,6 @@ class CompoundAdmin(ImportExportMixin, HistoryAdmin):
     ]
 
 
-class TrialRowInline(admin.TabularInline):
-    model = TrialRow
-    extra = 0
-    fields = [
-        "study",
-        "dose_mg_per_day",
-        "responders_percent",
-        "placebo_percent",
-        "p_value_relation",
-        "p_value",
-        "position",
-    ]
-
-
 class TrialTableAdminForm(RevisionGuardedForm):
     """TrialTableAdmin supplies the model and its fields."""
 
@@ -369,7 +533,9 @@ class TrialTableAdminForm(RevisionGuardedForm):
 
 
 @admin.register(TrialTable)
-class TrialTableAdmin(HistoryAdmin):
+class TrialTableAdmin(SizedWidgetsMixin, NestedModelAdminMixin, HistoryAdmin):
+    """A table on its own page (found by caption); its compound's page edits it too."""
+
     form = TrialTableAdminForm
     list_display = ["caption", "compound", "heading"]
     search_fields = ["caption", "heading", "compound__name"]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "import_export",
+    "nested_admin",
     "axes",
     "catalog",
     "calculator",

@@ -164,3 +164,73 @@ def test_stock_table_display():
     assert table.masses == ("1 mg", "5 mg", "10 mg")
     assert table.rows[0] == ("1 mM", ("4.059 mL", "20.30 mL", "40.59 mL"))
     assert table.rows[3] == ("50 mM", ("81.19 µL", "405.9 µL", "811.9 µL"))
+
+
+# Large amounts: possible (a buffer of tens of litres), unusual enough to check, so a warning and not a refusal.
+
+
+def unusual(amount: str, limit: str) -> str:
+    return f"{amount} is more than {limit}, an unusual amount to prepare at once; check the numbers and units."
+
+
+def volume_inputs(mass: Given, concentration: Given) -> MolarityInputs:
+    return MolarityInputs(solve="volume", mw=MW, mw_label="", mass=mass, concentration=concentration)
+
+
+def test_a_mass_above_a_kilogram_is_answered_with_a_warning():
+    # 100 mM × 50 L × 246.35 g/mol = 1231.75 g
+    answer = molarity_answer(mass_inputs(concentration=given("100", "mM"), volume=given("50", "L")))
+    assert (answer.display, answer.warnings) == (
+        "1.232 kg",
+        ("1.232 kg is more than 1 kg, an unusual amount to prepare at once; check the numbers and units.",),
+    )
+
+
+def test_a_mass_of_exactly_a_kilogram_gets_no_warning():
+    # 100 mM × 10 L × 1000 g/mol = 1 kg
+    answer = molarity_answer(mass_inputs(concentration=given("100", "mM"), volume=given("10", "L"), mw=Decimal(1000)))
+    assert (answer.display, answer.warnings) == ("1.000 kg", ())
+
+
+def test_a_given_volume_above_a_hundred_litres_is_warned_about():
+    # 1 mM × 200 L × 246.35 g/mol = 49.27 g
+    answer = molarity_answer(mass_inputs(concentration=given("1", "mM"), volume=given("200", "L")))
+    assert (answer.display, answer.warnings) == ("49.27 g", (unusual("200 L", "100 L"),))
+
+
+def test_a_given_mass_above_a_kilogram_is_warned_about():
+    # 2 kg ÷ (100 mM × 246.35 g/mol) = 81.185 L
+    answer = molarity_answer(volume_inputs(given("2", "kg"), given("100", "mM")))
+    assert (answer.display, answer.warnings) == ("81.19 L", (unusual("2 kg", "1 kg"),))
+
+
+def test_a_solved_volume_above_a_hundred_litres_is_warned_about():
+    # 50 g ÷ (1 mM × 246.35 g/mol) = 202.96 L
+    answer = molarity_answer(volume_inputs(given("50", "g"), given("1", "mM")))
+    assert (answer.display, answer.warnings) == ("203.0 L", (unusual("203.0 L", "100 L"),))
+
+
+def test_a_result_beyond_the_limits_gets_only_the_range_warning():
+    # 1 M × 1000 L × 246.35 g/mol = 246.35 kg, beyond 100 kg
+    answer = molarity_answer(mass_inputs(concentration=given("1", "M"), volume=given("1000", "L")))
+    assert answer.warnings == (
+        "246.4 kg is outside 1 pg to 100 kg, the range of real lab work; check the numbers and units.",
+        unusual("1000 L", "100 L"),
+        "That is 246.4 mg/mL; few compounds dissolve above 100 mg/mL, so check the solubility first.",
+    )
+
+
+def test_a_dilution_to_a_large_final_volume_is_warned_about():
+    # 10 mM × V1 = 1 mM × 500 L: V1 = 50 L
+    answer = dilution_answer(
+        DilutionInputs(solve=DilutionTerm.V1, c1=given("10", "mM"), c2=given("1", "mM"), v2=given("500", "L"))
+    )
+    assert (answer.display, answer.warnings) == ("50.00 L", (unusual("500 L", "100 L"),))
+
+
+def test_a_dilution_whose_solved_stock_volume_is_large_is_warned_about():
+    # 1 mM × V1 = 0.5 mM × 400 L: V1 = 200 L
+    answer = dilution_answer(
+        DilutionInputs(solve=DilutionTerm.V1, c1=given("1", "mM"), c2=given("0.5", "mM"), v2=given("400", "L"))
+    )
+    assert answer.warnings == (unusual("200.0 L", "100 L"), unusual("400 L", "100 L"))

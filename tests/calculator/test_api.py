@@ -75,6 +75,36 @@ def test_warnings_are_listed(get):
     assert body["warnings"][0].startswith("246.4 ng is below 1 mg")
 
 
+def test_a_buffer_of_tens_of_litres_is_answered_with_a_warning(get):
+    # 100 mM × 50 L × 246.35 g/mol = 1231.75 g: more than the 1 kg a lab usually weighs, so a warning, not a 400.
+    response = get(
+        MOLARITY, solve="mass", concentration="100", concentration_unit="mM", volume="50", volume_unit="L", mw="246.35"
+    )
+    assert (response.status_code, response.json()) == (
+        200,
+        {
+            "solve": "mass",
+            "value": 1.23175,
+            "unit": "kg",
+            "display": "1.232 kg",
+            "mw_used": 246.35,
+            "warnings": [
+                "1.232 kg is more than 1 kg, an unusual amount to prepare at once; check the numbers and units."
+            ],
+        },
+    )
+
+
+def test_more_than_a_thousand_litres_is_400_with_the_range(get):
+    response = get(
+        MOLARITY, solve="mass", concentration="1", concentration_unit="mM", volume="1500", volume_unit="L", mw="246.35"
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {"errors": {"volume": ["Enter a final volume from 1 nL to 1,000 L."]}},
+    )
+
+
 def test_bad_input_is_400_with_errors_per_field(get):
     response = get(MOLARITY, solve="mass", concentration="2,5", concentration_unit="mm", volume="1", volume_unit="mL")
     assert response.status_code == 400

@@ -94,9 +94,22 @@ def test_a_mismatched_unit_is_an_error_on_the_unit():
 
 
 def test_an_absurd_magnitude_is_refused_with_the_range():
-    assert errors_for(VALID | {"volume": "1000", "volume_unit": "L"}) == {
-        "volume": ["Enter a final volume from 1 nL to 100 L."]
+    assert errors_for(VALID | {"volume": "1001", "volume_unit": "L"}) == {
+        "volume": ["Enter a final volume from 1 nL to 1,000 L."]
     }
+
+
+def test_a_thousand_litres_is_accepted():
+    assert ApiMolarityForm(VALID | {"volume": "1000", "volume_unit": "L"}).is_valid()
+
+
+def test_more_than_a_hundred_kilograms_is_refused_with_the_range():
+    data = VALID | {"solve": "volume", "mass": "100.001", "mass_unit": "kg"}
+    assert errors_for(data) == {"mass": ["Enter a mass from 1 pg to 100 kg."]}
+
+
+def test_a_hundred_kilograms_is_accepted():
+    assert ApiMolarityForm(VALID | {"solve": "volume", "mass": "100", "mass_unit": "kg"}).is_valid()
 
 
 def test_a_missing_solve_says_what_to_choose():

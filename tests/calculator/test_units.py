@@ -89,13 +89,30 @@ def test_limits_accept_one_nanolitre_and_refuse_less():
     assert not within_limits(Decimal("0.5"), BY_SYMBOL["nL"])
 
 
+def test_limits_allow_up_to_a_hundred_kilograms():
+    assert (within_limits(Decimal(100), BY_SYMBOL["kg"]), within_limits(Decimal("100.001"), BY_SYMBOL["kg"])) == (
+        True,
+        False,
+    )
+
+
+def test_limits_allow_up_to_a_thousand_litres():
+    assert (within_limits(Decimal(1000), BY_SYMBOL["L"]), within_limits(Decimal("1000.001"), BY_SYMBOL["L"])) == (
+        True,
+        False,
+    )
+
+
 def test_limits_refuse_more_than_twenty_molar():
     assert within_limits(Decimal(20), BY_SYMBOL["M"])
     assert not within_limits(Decimal(21), BY_SYMBOL["M"])
 
 
 @pytest.mark.parametrize("symbol", [spec.symbol for spec in UNITS])
-@pytest.mark.parametrize("value", ["0.0009", "0.001", "1", "1e9", "1e11", "2e13", "2.0001e13", "1e15", "1.0001e15"])
+@pytest.mark.parametrize(
+    "value",
+    ["0.0009", "0.001", "1", "1e9", "1e11", "2e13", "2.0001e13", "1e15", "1e12", "1.0001e12", "1e17", "1.0001e17"],
+)
 def test_limits_agree_with_pint(symbol, value):
     spec = BY_SYMBOL[symbol]
     low, high, limit_symbol = LIMITS[spec.kind]
