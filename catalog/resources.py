@@ -50,6 +50,23 @@ class CompoundResource(resources.ModelResource):
     melting_point_form = _column("melting_point_form")
     melting_point_note = _column("melting_point_note")
     disagreement_reason = _column("disagreement_reason")
+    # Export-only columns (exporting.COMPUTED_COLUMN_FIELDS): declared too, so that each cell is escaped.
+    chembl_id = _column("chembl_id")
+    first_approval_year = _column("first_approval_year")
+    exact_mass = _column("exact_mass")
+    clogp = _column("clogp")
+    tpsa = _column("tpsa")
+    hbd = _column("hbd")
+    hba = _column("hba")
+    rotatable_bonds = _column("rotatable_bonds")
+    heavy_atoms = _column("heavy_atoms")
+    formal_charge = _column("formal_charge")
+    ro5_violations = _column("ro5_violations")
+    properties_of = _column("properties_of")
+    properties_rdkit_version = _column("properties_rdkit_version")
+    solubility_log_s = _column("solubility_log_s")
+    solubility_measured_on = _column("solubility_measured_on")
+    solubility_source = _column("solubility_source")
 
     class Meta:
         model = Compound

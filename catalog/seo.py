@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
-from .models import Compound
+from .models import Compound, SolubilityBasis
 
 # The same escapes Django's json_script uses: no "</script>" or "<!--" can end the data block early.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -46,8 +46,18 @@ def compound_structured_data(compound: Compound, request: HttpRequest) -> dict:
         "smiles": compound.isomeric_smiles or compound.smiles,
     }
     substance.update({key: value for key, value in optional.items() if value})
-    if compound.cas_number:
-        substance["identifier"] = {"@type": "PropertyValue", "propertyID": "CAS", "value": compound.cas_number}
+    if compound.monoisotopic_mass is not None:
+        substance["monoisotopicMolecularWeight"] = {
+            "@type": "QuantitativeValue",
+            "value": float(compound.monoisotopic_mass),
+            "unitText": "Da",
+        }
+    known = [("CAS", compound.cas_number), ("ChEMBL", compound.chembl_id)]
+    identifiers = [{"@type": "PropertyValue", "propertyID": name, "value": value} for name, value in known if value]
+    if identifiers:
+        substance["identifier"] = identifiers[0] if len(identifiers) == 1 else identifiers
+    if compound.chembl_id:
+        substance["sameAs"] = compound.chembl_url
     synonyms = [synonym.name for synonym in compound.synonyms.all()]
     if synonyms:
         substance["alternateName"] = synonyms
@@ -62,7 +72,48 @@ def compound_structured_data(compound: Compound, request: HttpRequest) -> dict:
         "description": f"{compound.name} for research use only. Not for human or veterinary use.",
         "about": {"@id": f"{page_url}#substance"},
     }
+    properties = additional_properties(compound)
+    if properties:
+        product["additionalProperty"] = properties
     return {"@context": "https://schema.org", "@graph": [product, substance]}
+
+
+def _property(name: str, value, *, unit: str = "", technique: str) -> dict:
+    entry = {"@type": "PropertyValue", "name": name, "value": value, "measurementTechnique": technique}
+    return entry | ({"unitText": unit} if unit else {})
+
+
+def additional_properties(compound: Compound) -> list[dict]:
+    """Computed properties and the measured solubility as schema.org PropertyValues (on the Product: a
+    MolecularEntity has no additionalProperty), each saying how it was obtained."""
+    entries = []
+    if compound.first_approval_year:
+        entries.append(_property("First approval (year)", compound.first_approval_year, technique="ChEMBL"))
+    if compound.has_properties:
+        of = " of the parent (free base or acid)" if compound.properties_are_of_parent else ""
+        technique = f"Computed by RDKit {compound.properties_rdkit_version} from the structure{of}"
+        entries += [
+            _property("cLogP (Wildman-Crippen)", float(compound.clogp), technique=technique),
+            _property("Topological polar surface area", float(compound.tpsa), unit="Å²", technique=technique),
+            _property("Hydrogen-bond donors (Lipinski, NH and OH)", compound.hbd, technique=technique),
+            _property("Hydrogen-bond acceptors (Lipinski, N and O)", compound.hba, technique=technique),
+            _property("Rotatable bonds", compound.rotatable_bonds, technique=technique),
+            _property("Heavy atoms", compound.heavy_atoms, technique=technique),
+            _property("Formal charge", compound.formal_charge, technique=technique),
+            _property("Rule-of-five violations", compound.ro5_violations, technique=technique),
+        ]
+    if compound.has_solubility:
+        on_parent = compound.solubility_basis == SolubilityBasis.PARENT
+        of = "its parent (free base or acid)" if on_parent else "this compound"
+        entries.append(
+            _property(
+                "Aqueous solubility, log S",
+                float(compound.solubility_log_s),
+                unit="log(mol/L)",
+                technique=f"Measured on {of}: {compound.solubility_source}",
+            )
+        )
+    return entries
 
 
 class CompoundSitemap(Sitemap):
@@ -82,7 +133,7 @@ class PageSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self) -> list[str]:
-        return ["home", "catalog:compound-list", "calculator:page"]
+        return ["home", "catalog:compound-list", "calculator:page", "about-data"]
 
     def location(self, name: str) -> str:
         return reverse(name)

