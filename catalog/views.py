@@ -1,6 +1,7 @@
 """Catalog pages: home, list with search, compound detail, downloads, and about the data."""
 
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,13 +16,16 @@ from .chemistry import PIPELINE_VERSION, RDKIT_VERSION, StructureTooLarge, check
 from .drawings import structure_svg
 from .exporting import compound_mol as compound_mol_text
 from .exporting import compound_sdf as compound_sdf_text
+from .forms import ListFilterForm
+from .full_text import nearest_names, text_matches
 from .models import Compound
 from .page_cache import catalog_validators, compound_validators, pages
 from .reference_catalog import latest_import, reference_metadata, summary_lines
 from .revisions import revisions
-from .selectors import keyset_page
+from .selectors import SORTS, keyset_page
 
 MAX_QUERY_LENGTH = 200
+TEXT_MATCHES = 20  # compounds whose text mentions the words, after the name matches
 ROW_ID = re.compile(r"[0-9]{1,18}")  # not str.isdigit(), which takes "²" and other digits int() refuses
 
 
@@ -53,9 +57,17 @@ def _cursor(request: HttpRequest, name: str) -> int | None:
 @revalidated(catalog_validators)
 def compound_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
+    filters = ListFilterForm(request.GET)
     if len(query) > MAX_QUERY_LENGTH:
-        context = {"query": query[:MAX_QUERY_LENGTH], "error": f"Search for at most {MAX_QUERY_LENGTH} characters."}
+        context = {
+            "query": query[:MAX_QUERY_LENGTH],
+            "filters": filters,
+            "error": f"Search for at most {MAX_QUERY_LENGTH} characters.",
+        }
         return render(request, "catalog/compound_list.html", context, status=400)
+    if not filters.is_valid():
+        # The form shows each message beside its field; nothing is listed for a request we cannot read.
+        return render(request, "catalog/compound_list.html", {"query": query, "filters": filters}, status=400)
     if query:
         exact = list(Compound.objects.by_exact_identifier(query)[:2])
         if len(exact) == 1:
@@ -63,13 +75,35 @@ def compound_list(request: HttpRequest) -> HttpResponse:
     after, before = _cursor(request, "after"), _cursor(request, "before")
 
     def render_list() -> HttpResponse:
-        branches = Compound.objects.search_branches(query) if query else None
+        criteria = filters.criteria()
+        compounds = Compound.objects.for_list().with_properties(**criteria)
+        branches = None
+        if query:
+            branches = [branch.with_properties(**criteria) for branch in Compound.objects.search_branches(query)]
+        sort = SORTS[filters.cleaned_data["sort"] or "name"]
         page = keyset_page(
-            Compound.objects.for_list(), after=after, before=before, size=settings.CATALOG_PAGE_SIZE, branches=branches
+            compounds, after=after, before=before, size=settings.CATALOG_PAGE_SIZE, sort=sort, branches=branches
         )
-        # The canonical address from what was understood, never from the raw query string.
-        cursor = "" if query else f"?after={after}" if after is not None else f"?before={before}" if before else ""
-        context = {"query": query, "page": page, "canonical_query": cursor}
+        # Words found in the pages' text come after every name and identifier match: on the last page.
+        in_text = []
+        if query and page.next_cursor is None:
+            in_text = text_matches(query, compounds, size=TEXT_MATCHES)
+        suggestions = nearest_names(query) if query and not page.items and not in_text else []
+        # The canonical address from what was understood, never from the raw query string: a search,
+        # a filter or another order is a view of the list, whose pages are the plain ones.
+        plain = not (query or filters.state())
+        cursor = "" if not plain else f"?after={after}" if after is not None else f"?before={before}" if before else ""
+        state = urlencode(([("q", query)] if query else []) + filters.state())
+        context = {
+            "query": query,
+            "filters": filters,
+            "page": page,
+            "in_text": in_text,
+            "text_matches_limit": TEXT_MATCHES,
+            "suggestions": suggestions,
+            "canonical_query": cursor,
+            "state": state,
+        }
         return render(request, "catalog/compound_list.html", context)
 
     if pages.enabled() and is_bare(request):
