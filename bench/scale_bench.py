@@ -44,6 +44,40 @@ def timings(client: Client, url: str, repeat: int) -> list[float]:
     return samples
 
 
+# The list's filters and orders (issue 14.7) and word search (issue 16.5). The first is the headline figure.
+FILTERED = "mw_min=200&mw_max=400&logp_min=1&logp_max=3&ro5=1"
+
+
+def list_cases(count: int) -> dict[str, str]:
+    by_mw = Compound.objects.order_by("molecular_weight", "pk").values_list("pk", flat=True)
+    mid_mw = by_mw.filter(molecular_weight__gte=200, molecular_weight__lte=400)[count // 4]
+    last_dated = (
+        Compound.objects.filter(first_approval_year__isnull=False)
+        .order_by("-first_approval_year", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    cases = {
+        "filtered list: MW 200-400, cLogP 1-3, Ro5, page 1": f"/compounds/?{FILTERED}",
+        "filtered list, by MW, mid-list (keyset)": f"/compounds/?{FILTERED}&sort=mw&after={mid_mw}",
+        "filtered list: TPSA <= 40, HBD <= 1, HBA <= 4": "/compounds/?tpsa_max=40&hbd_max=1&hba_max=4",
+        "filtered list: measured solubility": "/compounds/?solubility=1",
+        "filtered list: has salt forms, newest approval first": "/compounds/?salts=1&sort=-year",
+        "filtered list: approved 1990-2010, by name": "/compounds/?year_min=1990&year_max=2010",
+        "filtered list + search: 'mil' with Ro5": "/compounds/?q=mil&ro5=1",
+        "list by MW, heaviest first, page 1": "/compounds/?sort=-mw",
+        "list by approval year, page 1": "/compounds/?sort=year",
+        "word search: serotonin": "/compounds/?q=serotonin",
+        "word search: 'load testing' (every synthetic text)": "/compounds/?q=load+testing",
+        "no results, suggestions: setraline": "/compounds/?q=setraline",
+    }
+    if last_dated:
+        cases["list by approval year, past the last year (rows without one)"] = (
+            f"/compounds/?sort=year&after={last_dated}"
+        )
+    return cases
+
+
 def main(repeat: int = 50) -> None:
     settings.ALLOWED_HOSTS = ["*"]
     settings.CATALOG_PAGE_CACHE_SECONDS = 0
@@ -69,6 +103,7 @@ def main(repeat: int = 50) -> None:
     }
     if synthetic:
         cases["compound page, uncached (synthetic)"] = f"/compounds/{synthetic}/"
+    cases.update(list_cases(count))
     client = Client()
     rows = []
     for label, url in cases.items():

@@ -20,18 +20,32 @@ SORT_CHOICES = [
 assert [value for value, _ in SORT_CHOICES] == list(SORTS)  # one list of orders, labelled here
 
 
+# Text boxes with a numeric keyboard rather than type="number": what was typed comes back as typed with its
+# message (a number input cannot hold "abc", so the page would be invalid HTML), and the server checks it.
+DECIMAL_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+WHOLE_INPUT = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+SIGNED_INPUT = forms.TextInput(attrs={"autocomplete": "off"})  # phones' decimal keypads may have no minus
+
+
 def _decimal(label: str, low: int, high: int, places: int = 2) -> forms.DecimalField:
+    widget = SIGNED_INPUT if low < 0 else DECIMAL_INPUT
     return forms.DecimalField(
-        label=label, required=False, min_value=low, max_value=high, max_digits=places + 6, decimal_places=places
+        label=label,
+        required=False,
+        min_value=low,
+        max_value=high,
+        max_digits=places + 6,
+        decimal_places=places,
+        widget=widget,
     )
 
 
 def _count(label: str) -> forms.IntegerField:
-    return forms.IntegerField(label=label, required=False, min_value=0, max_value=100)
+    return forms.IntegerField(label=label, required=False, min_value=0, max_value=100, widget=WHOLE_INPUT)
 
 
 def _year(label: str) -> forms.IntegerField:
-    return forms.IntegerField(label=label, required=False, min_value=1800, max_value=2100)
+    return forms.IntegerField(label=label, required=False, min_value=1800, max_value=2100, widget=WHOLE_INPUT)
 
 
 def _is_set(value) -> bool:

@@ -75,7 +75,21 @@ def compound_structured_data(compound: Compound, request: HttpRequest) -> dict:
     properties = additional_properties(compound)
     if properties:
         product["additionalProperty"] = properties
-    return {"@context": "https://schema.org", "@graph": [product, substance]}
+    return {"@context": "https://schema.org", "@graph": [product, substance, breadcrumbs(compound, request)]}
+
+
+def breadcrumbs(compound: Compound, request: HttpRequest) -> dict:
+    """schema.org BreadcrumbList of the trail the page shows (templates/catalog/includes/breadcrumbs.html)."""
+    trail = [
+        ("Home", reverse("home")),
+        ("Compounds", reverse("catalog:compound-list")),
+        (compound.name, compound.get_absolute_url()),
+    ]
+    items = [
+        {"@type": "ListItem", "position": n, "name": name, "item": request.build_absolute_uri(path)}
+        for n, (name, path) in enumerate(trail, start=1)
+    ]
+    return {"@type": "BreadcrumbList", "itemListElement": items}
 
 
 def _property(name: str, value, *, unit: str = "", technique: str) -> dict:

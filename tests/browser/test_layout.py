@@ -5,7 +5,7 @@ import pytest
 from tests.prodserver import production_server
 
 pytestmark = pytest.mark.browser
-PAGES = ["/", "/compounds/", "/compounds/milnacipran/", "/calculator/"]
+PAGES = ["/", "/compounds/", "/compounds/?mw_max=500&ro5=1&sort=-year", "/compounds/milnacipran/", "/calculator/"]
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +25,12 @@ def phone(chromium):
 def test_no_sideways_scrolling_on_a_phone(phone, server, path):
     phone.goto(server + path)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.parametrize("path", ["/", "/compounds/", "/compounds/?q=serotonin", "/compounds/milnacipran/"])
+def test_one_search_box_shows_on_a_phone(phone, server, path):
+    phone.goto(server + path)
+    assert phone.locator("input[type=search]:visible").count() == 1
 
 
 def test_print_leaves_out_navigation_and_the_calculator(chromium, server):
