@@ -188,3 +188,14 @@ def test_the_word_query_is_the_expression_its_index_is_built_on(db, model, index
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
     assert index in plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 triggers")
+def test_triggers_dropped_by_a_table_rebuild_come_back_after_migrate(client, db):
+    from catalog.db_indexes import recreate_search_indexes
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER catalog_description_fts_insert")  # what SQLite's table rebuild does
+    recreate_search_indexes(sender=None, using="default")  # the post_migrate receiver
+    make_compound(name="Milnacipran").descriptions.create(text="Approved for fibromyalgia.")
+    assert in_text(client.get("/compounds/?q=fibromyalgia")) == ["Milnacipran"]
