@@ -25,6 +25,8 @@ PAGES = {
     "list": "/compounds/",
     "search": "/compounds/?q=milna",
     "compound": "/compounds/milnacipran/",
+    "structure search": "/compounds/structure/?q=c1ccccc1&mode=substructure",
+    "structure search, bad query": "/compounds/structure/?q=C1CC&mode=similarity",
     "compound with a result": f"/compounds/milnacipran/?{CALCULATION}",
     "calculator with a result": f"/calculator/?{CALCULATION}",
     "calculator with field errors": (

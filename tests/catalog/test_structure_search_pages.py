@@ -154,6 +154,40 @@ def test_api_unparsable_query_says_why(client, db):
     assert response.json() == {"errors": {"q": [str(refused.value)]}}
 
 
+# Queries that are expensive, malformed or hostile: each must be a 200 or a clear 400, never a 500.
+HOSTILE_QUERIES = [
+    "[$([$([$([$(*)])])])]",  # recursive SMARTS nested too deep
+    "~".join(["*"] * 50),  # a long chain of any atom, any bond
+    "*1**********1",  # a 12-ring of anything
+    "C" * 1999,  # too many atoms for a query
+    "C%99%98CC%99CC%98",
+    "[C@@H](F)(Cl)(Br)I",
+    "[Xx]",
+    "[#200]",
+    "InChI=1S/C99999H199998",
+    "InChI=1S/garbage",
+    "\n  x\n\n  2  1  0  0  0  0  0  0  0  0999 V2000\nM  END",
+    "GJJFMKBJSRMPLA-HIFRSBDPSA-N",
+    "<script>alert(1)</script>",
+    "c1ccccc1" * 300,
+    "\u202e\u200bCCO",
+    "C\x00C",
+    "[2H][2H]",
+    "[N+](=O)[O-]",
+    "C.C.C.C.C.C.C.C.C.C.C.C.C.C.C.C.C.C.C.C.C.C.C.C.C.C.C.C.C.C",
+]
+
+
+@pytest.mark.parametrize("mode", ["exact", "substructure", "similarity"])
+def test_hostile_queries_never_give_a_500(client, demo_catalog, mode):
+    client.raise_request_exception = False
+    statuses = set()
+    for query in HOSTILE_QUERIES:
+        for path in (API, PAGE, "/compounds/structure/preview"):
+            statuses.add(client.get(path, {"q": query, "mode": mode}).status_code)
+    assert statuses <= {200, 400}
+
+
 def test_api_inchikey_outside_exact_mode_is_refused(client, db):
     response = client.get(API, {"q": "GJJFMKBJSRMPLA-HIFRSBDPSA-N", "mode": "similarity"})
     assert response.status_code == 400
