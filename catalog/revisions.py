@@ -6,6 +6,9 @@ goes up with any compound change (home, list and search pages). The revision is 
 page (catalog/page_cache.py), the page's ETag and the admin's edit-conflict token, so it lives in the
 database, the one thing all app servers share. ``revisions`` (a ``Revisions``) is the one place that
 bumps them (catalog/signals.py calls it; bulk writers such as generate_catalog call it themselves).
+``CatalogState.structure_revision`` goes up only when what structure search finds or shows changes (a
+structure, a name or slug, a compound added or deleted): every process's search index catches up when it
+differs (catalog/structure_index.py), and compound pages carry it for their "Similar compounds" panel.
 
 Serving a cached page means knowing its current revision. On SQLite asking the database costs a few
 microseconds; on PostgreSQL it is a network round trip, which costs more than everything else a warm
