@@ -67,9 +67,11 @@ class StructureIndexHolder:
     def built(self) -> bool:
         return self._index is not None
 
-    def current(self) -> StructureIndex:
-        """The index, caught up with every structure change committed before this call."""
-        revision = revisions.structure()  # read before the rows: a change after it bumps it again
+    def current(self, revision: int | None = None) -> StructureIndex:
+        """The index, caught up with every structure change committed before this call (or before the caller
+        read ``revision``, the structure revision)."""
+        if revision is None:
+            revision = revisions.structure()  # read before the rows: a change after it bumps it again
         with self._lock:
             if self._index is None:
                 self._build(revision)

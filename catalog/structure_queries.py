@@ -164,10 +164,13 @@ def similar_compounds(compound: Compound) -> list[SimilarCompound]:
     Cached under the catalog's structure revision (a new one with any structure change anywhere), so that
     a page rendered afresh for another reason (its own edit) does not search again.
     """
-    key = f"catalog:similar:{compound.pk}:{revisions.structure()}"
+    if not compound.computed_canonical_smiles:
+        return []  # no structure the index could hold (none entered, or RDKit cannot read it)
+    revision = revisions.structure()
+    key = f"catalog:similar:{compound.pk}:{revision}"
     found = cache.get(key)
     if found is None:
-        hits = structure_index.current().similar_to(
+        hits = structure_index.current(revision).similar_to(
             compound.pk,
             threshold=SIMILAR_THRESHOLD,
             limit=SIMILAR_LIMIT,
