@@ -1,4 +1,5 @@
-"""Sustained load: the compound page, a search and the calculator API at once, with zero errors allowed.
+"""Sustained load: the compound page, a search, the calculator API and structure search at once, with zero
+errors allowed.
 
     .venv/bin/python bench/load_test.py                   # 60 s on SQLite, then on PostgreSQL + Redis
     .venv/bin/python bench/load_test.py --seconds 10 --backends sqlite
@@ -12,6 +13,8 @@ the whole duration (traffic to 127.0.0.1 only):
 - the compound page        /compounds/milnacipran/
 - a search                 /compounds/?q=ven
 - the calculator API       /api/calculator/molarity?...
+- the structure search API /api/compounds/structure-search?q=c1ccccc1&mode=substructure (benzene: the
+                           commonest fragment, a page of 20 from this process's index)
 
 It prints, per endpoint, requests, requests per second, p50/p99 latency, 5xx answers (counted by a
 small wrk Lua script), other non-2xx/3xx answers, and wrk's socket errors (connect, read, write,
@@ -50,6 +53,7 @@ ENDPOINTS = {
     "compound page": "/compounds/milnacipran/",
     "search": "/compounds/?q=ven",
     "calculator API": f"/api/calculator/molarity?{CALC}",
+    "structure search API": "/api/compounds/structure-search?q=c1ccccc1&mode=substructure&limit=20",
 }
 REDIS_DB = 14  # a Redis database number of the load test's own, flushed afterwards
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape, quoteattr
 
+from rdkit import Chem
 from rdkit.Chem.Draw import rdMolDraw2D
 
 from .chemistry import mol_from_smiles, rdkit_coordinates
@@ -23,6 +24,7 @@ _STYLE_ATTRIBUTE = re.compile(r"""\sstyle=(['"])(.*?)\1""")
 _BACKGROUND_RECT = re.compile(r"<rect\b[^>]*>(?:</rect>)?\s*")
 _HEADER = re.compile(r"<\?xml[^>]*\?>\s*")
 _COMMENT = re.compile(r"<!--.*?-->\s*", re.S)
+_FREE_TEXT_LABELS = ("molFileAlias", "_displayLabel", "_displayLabelW", "atomLabel", "atomNote")
 
 
 def _presentation_attributes(match: re.Match) -> str:
@@ -37,23 +39,63 @@ def _presentation_attributes(match: re.Match) -> str:
     return "".join(attributes)
 
 
-def draw_svg(smiles: str, *, title: str, description: str, id_prefix: str) -> str:
+def draw_svg(
+    smiles: str, *, title: str, description: str, id_prefix: str, highlight_atoms: tuple[int, ...] = ()
+) -> str:
     """The structure as an SVG string with an accessible name; every component of a salt is drawn.
 
     Laid out by RDKit's own depictor, never CoordGen (whose time is unbounded on macrocycles): set
     here, so the process-wide CoordGen preference cannot change the drawing. Its cost is bounded by
-    the size limits ``mol_from_smiles`` applies.
+    the size limits ``mol_from_smiles`` applies. ``highlight_atoms`` (indices in the SMILES's atom
+    order) are drawn highlighted, with the bonds between them: a substructure match.
     """
     mol = mol_from_smiles(smiles)
     rdkit_coordinates(mol)
+    atoms = [index for index in highlight_atoms if 0 <= index < mol.GetNumAtoms()]
+    bonds = [
+        bond.GetIdx() for bond in mol.GetBonds() if bond.GetBeginAtomIdx() in atoms and bond.GetEndAtomIdx() in atoms
+    ]
+    return _accessible(_drawing(mol, highlight_atoms=atoms, highlight_bonds=bonds), title, description, id_prefix)
+
+
+def draw_query_svg(mol: Chem.Mol, *, title: str, description: str, id_prefix: str) -> str:
+    """A search query as parsed (a molecule, or a SMARTS pattern's query atoms), drawn as ``draw_svg`` draws.
+
+    The query was bounded by the search's own limits when it was read. A pattern that cannot be laid out
+    or kekulised raises ``ValueError`` (RDKit's errors are turned into it).
+    """
+    mol = Chem.Mol(mol)
+    for atom in mol.GetAtoms():  # free text a MOL block may carry, which RDKit would draw as the atom's label
+        for label in _FREE_TEXT_LABELS:
+            if atom.HasProp(label):
+                atom.ClearProp(label)
+    try:
+        mol.UpdatePropertyCache(strict=False)
+        rdkit_coordinates(mol)
+        drawing = _drawing(mol, kekulize=mol.GetNumAtoms() > 0 and not _is_query(mol))
+    except (RuntimeError, ValueError) as error:  # RDKit raises these for a pattern it cannot draw
+        raise ValueError(f"RDKit cannot draw this query: {error}") from None
+    return _accessible(drawing, title, description, id_prefix)
+
+
+def _is_query(mol: Chem.Mol) -> bool:
+    return any(atom.HasQuery() for atom in mol.GetAtoms())
+
+
+def _drawing(mol: Chem.Mol, *, kekulize: bool = True, highlight_atoms=(), highlight_bonds=()) -> str:
     drawer = rdMolDraw2D.MolDraw2DSVG(WIDTH, HEIGHT)
     options = drawer.drawOptions()
     options.clearBackground = False
     options.addStereoAnnotation = True  # shows (R)/(S) at stereocentres, which the checks compare
-    rdMolDraw2D.PrepareAndDrawMolecule(drawer, mol)
+    rdMolDraw2D.PrepareAndDrawMolecule(
+        drawer, mol, highlightAtoms=list(highlight_atoms), highlightBonds=list(highlight_bonds), kekulize=kekulize
+    )
     drawer.FinishDrawing()
-    svg = drawer.GetDrawingText()
+    return drawer.GetDrawingText()
 
+
+def _accessible(svg: str, title: str, description: str, id_prefix: str) -> str:
+    """RDKit's SVG made fit to inline under a strict CSP, with a role, a title and a description."""
     svg = _HEADER.sub("", svg)
     svg = _COMMENT.sub("", svg)
     svg = _BACKGROUND_RECT.sub("", svg)

@@ -36,7 +36,7 @@ from . import checks
 from .chemistry import StructureTooLarge, canonicalize, check_mol_size, check_structure_size
 from .exporting import COLUMN_FIELDS, COLUMNS, SYNONYM_SEPARATOR, unescape_cell
 from .models import Compound, RelatedForm, Synonym
-from .validators import validate_single_line
+from .validators import RESERVED_SLUGS, validate_single_line
 
 logger = logging.getLogger(__name__)
 
@@ -528,7 +528,7 @@ class Importer:
 
     def _free_slug(self, compound: Compound) -> str:
         base = slugify(compound.name)[:180] or slugify(compound.catalog_number)
-        if not self._slug_user(base, compound):
+        if base not in RESERVED_SLUGS and not self._slug_user(base, compound):
             return base
         return f"{base}-{slugify(compound.catalog_number)}"[:200]
 

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
@@ -20,12 +21,15 @@ from .depiction import DEPICTION_VERSION, draw_svg
 from .formatting import plain_decimal
 from .relations import INVERSE_LABELS, Relation
 from .selectors import CompoundQuerySet
+from .structure_search import fingerprint_of_smiles
 from .validators import (
+    RESERVED_SLUGS,
     validate_cas_number,
     validate_inchikey,
     validate_molecular_formula,
     validate_positive,
     validate_single_line,
+    validate_slug_not_reserved,
     validate_text,
 )
 
@@ -57,7 +61,9 @@ class SolubilityBasis(models.TextChoices):
 
 class Compound(models.Model):
     name = models.CharField(max_length=200, validators=[validate_single_line])
-    slug = models.SlugField(max_length=200, unique=True, help_text="Used in the page address.")
+    slug = models.SlugField(
+        max_length=200, unique=True, validators=[validate_slug_not_reserved], help_text="Used in the page address."
+    )
     catalog_number = models.CharField(
         "catalog number",
         max_length=40,
@@ -147,7 +153,10 @@ class Compound(models.Model):
     parent_molecular_weight = models.DecimalField(
         "parent (free base) MW", max_digits=12, decimal_places=4, null=True, blank=True, editable=False
     )
-    parent_inchikey = models.CharField("parent (free base) InChIKey", max_length=27, blank=True, editable=False)
+    # Indexed for structure search's exact mode, which finds a salt by its parent's skeleton.
+    parent_inchikey = models.CharField(
+        "parent (free base) InChIKey", max_length=27, blank=True, editable=False, db_index=True
+    )
     parent_monoisotopic_mass = models.DecimalField(
         "parent (free base) monoisotopic mass (Da)",
         max_digits=14,
@@ -156,6 +165,12 @@ class Compound(models.Model):
         blank=True,
         editable=False,
     )
+    # What the structure search index is built from (catalog.structure_search.fingerprint_bytes of the
+    # computed canonical SMILES), so that building it parses no molecule; and when the structure (or the
+    # name and slug a search result shows) last changed, so that every app server's index can catch up
+    # with the rows changed since it last looked (catalog/structure_index.py).
+    structure_fingerprint = models.BinaryField(null=True, editable=False)
+    structure_changed_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
 
     # Computed properties (chemistry.Properties: definitions there), by RDKit on save, of the parent for a
     # salt and of the structure otherwise. Indexed for the list's filters and sorts, each with id so a
@@ -234,7 +249,7 @@ class Compound(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # The depiction is derived data; keeping a copy in every history row would only bloat the table.
-    history = HistoricalRecords(excluded_fields=["structure_svg"])
+    history = HistoricalRecords(excluded_fields=["structure_svg", "structure_fingerprint"])
     objects = CompoundQuerySet.as_manager()
 
     class Meta:
@@ -247,6 +262,11 @@ class Compound(models.Model):
             ),
             models.CheckConstraint(condition=~Q(name=""), name="compound_name_not_empty"),
             models.CheckConstraint(condition=~Q(slug=""), name="compound_slug_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(slug__in=RESERVED_SLUGS),
+                name="compound_slug_not_reserved",
+                violation_error_message="This slug is the address of a page of the site; choose another.",
+            ),
             models.CheckConstraint(condition=~Q(catalog_number=""), name="compound_catalog_number_not_empty"),
             models.UniqueConstraint(
                 fields=["chembl_id"],
@@ -287,7 +307,7 @@ class Compound(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.refresh_structure() and kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], *self.STRUCTURE_FIELDS}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.STRUCTURE_FIELDS, "structure_changed_at"}
         with transaction.atomic():
             if not self._state.adding:
                 # The next revision, read under a row lock so two concurrent saves cannot share one
@@ -433,7 +453,12 @@ class Compound(models.Model):
         "formal_charge",
         "ro5_violations",
         "properties_rdkit_version",
+        "structure_fingerprint",
     )
+
+    # Set by refresh_structure when it recomputed, read (and cleared) by catalog.revisions once the save is
+    # done: the structure search's revision goes up only for such saves.
+    structure_changed = False
 
     @property
     def structure_smiles(self) -> str:
@@ -460,6 +485,7 @@ class Compound(models.Model):
         for field in self.STRUCTURE_FIELDS:
             setattr(self, field, None if self._meta.get_field(field).null else "")
         self.structure_hash = digest
+        self.structure_changed_at, self.structure_changed = timezone.now(), True
         source = self.structure_smiles
         if not source:
             return True
@@ -470,6 +496,7 @@ class Compound(models.Model):
             return True
         for field, value in structure_field_values(analysis).items():
             setattr(self, field, value)
+        self.structure_fingerprint = fingerprint_of_smiles(self.computed_canonical_smiles)
         ids = analysis.identifiers
         components = (
             f"; all {analysis.fragment_count} components of the salt are drawn" if analysis.fragment_count > 1 else ""
@@ -790,9 +817,16 @@ class CatalogState(models.Model):
 
     It lives in the database because that is what every app server shares; a counter in a
     per-process cache would let one server keep serving a list another has changed.
+
+    ``structure_revision`` goes up only when what structure search finds or shows changes (a structure,
+    a compound's name or slug, a compound added or deleted): each server's search index catches up when
+    it differs from the one it has seen, and every compound page's "Similar compounds" panel, and so the
+    page's cache key and ETag, carry it. ``structure_changed_at`` is when it last went up.
     """
 
     revision = models.PositiveBigIntegerField(default=0)
+    structure_revision = models.PositiveBigIntegerField(default=0)
+    structure_changed_at = models.DateTimeField(null=True, editable=False)
 
     def __str__(self) -> str:
         return f"catalog revision {self.revision}"
@@ -800,6 +834,27 @@ class CatalogState(models.Model):
     @classmethod
     def current(cls) -> int:
         return cls.objects.filter(pk=1).values_list("revision", flat=True).first() or 0
+
+    @classmethod
+    def current_structure(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("structure_revision", flat=True).first() or 0
+
+
+class StructureRemoval(models.Model):
+    """A compound deleted from the catalog, so that every app server drops it from its search index.
+
+    Written in the deleting transaction (``catalog.revisions.structures_removed``); read by
+    catalog/structure_index.py for the last few minutes' worth only, so old rows may be purged at will.
+    """
+
+    compound_id = models.BigIntegerField()
+    removed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["removed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"compound {self.compound_id} removed {self.removed_at:%Y-%m-%d %H:%M:%S}"
 
 
 class ReferenceImport(models.Model):

@@ -67,7 +67,7 @@ def release_time() -> datetime:
 def compound_page_validators(state: PageState) -> Validators:
     """ETag and Last-Modified of a compound's page (and its downloads) at this state, for this code."""
     return Validators(
-        etag=f'W/"compound-{state.pk}-{state.revision}-{release()}"',
+        etag=f'W/"compound-{state.pk}-{state.revision}-{state.structure_revision}-{release()}"',
         last_modified=max(state.changed_at, release_time()),
     )
 
@@ -83,8 +83,8 @@ def catalog_validators(request: HttpRequest) -> Validators:
 
 
 def compound_page_key(state: PageState) -> str:
-    """The cache key of a compound's page at this state."""
-    return f"compound:{state.pk}:{state.revision}"
+    """The cache key of a compound's page at this state (its "Similar compounds" panel: the structure revision)."""
+    return f"compound:{state.pk}:{state.revision}:{state.structure_revision}"
 
 
 class PageCache:

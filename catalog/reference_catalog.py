@@ -61,6 +61,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from rdkit import Chem
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -87,6 +88,8 @@ from .models import (
 )
 from .relations import Relation
 from .revisions import revisions
+from .structure_search import fingerprint_of_smiles
+from .validators import RESERVED_SLUGS
 
 # Bump when the rules above change, so an import of unchanged files runs again (make run would skip it).
 IMPORT_VERSION = 1
@@ -297,9 +300,11 @@ def analyse_record(smiles: str) -> Structure:
         everything = {_heavy_atoms(f) for f in Chem.GetMolFrags(standardized, asMols=True)}
         kept = {_heavy_atoms(f) for f in Chem.GetMolFrags(parent_mol(standardized), asMols=True)}
         removed = frozenset(everything - kept)
+    fields = structure_field_values(analysis)
+    fields["structure_fingerprint"] = fingerprint_of_smiles(fields["computed_canonical_smiles"])
     return Structure(
         smiles=Chem.MolToSmiles(standardized),
-        fields=structure_field_values(analysis),
+        fields=fields,
         parent_smiles=analysis.parent.canonical_smiles if analysis.parent else "",
         removed=removed,
     )
@@ -700,7 +705,7 @@ class Planner:
         used = set(Compound.objects.filter(slug__in=list(wanted)).values_list("slug", flat=True))
         for compound in fresh:
             base = slugify(compound.name)[:180] or compound.catalog_number.lower()
-            if wanted[base] > 1 or base in used:
+            if wanted[base] > 1 or base in used or base in RESERVED_SLUGS:
                 suffix = compound.chembl_id.lower() if compound.origin == Origin.CHEMBL else compound.catalog_number
                 base = f"{base}-{suffix.lower()}"
             compound.slug = base
@@ -818,9 +823,15 @@ def _same_reports(reports: list[ReferenceReport]) -> bool:
 
 def _write_compounds(plan: Plan) -> None:
     reason = "reference import"
+    now = timezone.now()  # stamped at the write, not when planned: structure_index.py reads back a short margin
+    for compound in (*plan.created, *plan.updated):
+        compound.structure_changed_at = now  # name or structure: what structure search shows
     bulk_create_with_history(plan.created, Compound, batch_size=500, default_change_reason=reason)
     changes = [
-        (plan.updated, [*OWNED_FIELDS, *STRUCTURE_VALUE_FIELDS, "structure_hash", "structure_svg"]),
+        (
+            plan.updated,
+            [*OWNED_FIELDS, *STRUCTURE_VALUE_FIELDS, "structure_hash", "structure_svg", "structure_changed_at"],
+        ),
         (plan.merged, list(MERGED_FIELDS)),
         (plan.solubility_changed, list(SOLUBILITY_FIELDS)),
     ]
@@ -835,6 +846,8 @@ def _write_compounds(plan: Plan) -> None:
     linked = {pk for parent, salt in plan.links for pk in (parent.pk, salt.pk)}
     revisions.bump((changed | linked) - {c.pk for c in plan.created})
     revisions.catalog_changed()
+    if plan.created or plan.updated:
+        revisions.structure_changed()
 
 
 @cache

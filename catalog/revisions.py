@@ -6,6 +6,9 @@ goes up with any compound change (home, list and search pages). The revision is 
 page (catalog/page_cache.py), the page's ETag and the admin's edit-conflict token, so it lives in the
 database, the one thing all app servers share. ``revisions`` (a ``Revisions``) is the one place that
 bumps them (catalog/signals.py calls it; bulk writers such as generate_catalog call it themselves).
+``CatalogState.structure_revision`` goes up only when what structure search finds or shows changes (a
+structure, a name or slug, a compound added or deleted): every process's search index catches up when it
+differs (catalog/structure_index.py), and compound pages carry it for their "Similar compounds" panel.
 
 Serving a cached page means knowing its current revision. On SQLite asking the database costs a few
 microseconds; on PostgreSQL it is a network round trip, which costs more than everything else a warm
@@ -44,7 +47,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import CatalogState, Compound, CompoundChild, RelatedForm
+from .models import CatalogState, Compound, CompoundChild, RelatedForm, StructureRemoval
 
 logger = logging.getLogger("catalog.revisions")
 
@@ -52,11 +55,13 @@ CHANNEL = "catalog:changes"
 
 
 class PageState(NamedTuple):
-    """What a compound page's freshness hangs on: its revision, and when that revision was made."""
+    """What a compound page's freshness hangs on: its revision, the catalog's structure revision (its
+    "Similar compounds" panel), and when the later of the two was made."""
 
     pk: int
     revision: int
     changed_at: datetime
+    structure_revision: int = 0
 
 
 class Revisions:
@@ -88,6 +93,10 @@ class Revisions:
         """CatalogState's revision: the key of the cached home and list pages."""
         return self._remembered_or_read("catalog", CatalogState.current)
 
+    def structure(self) -> int:
+        """CatalogState's structure revision: what the structure search index must have caught up with."""
+        return self._remembered_or_read("structure", CatalogState.current_structure)
+
     # Plain DB-API SQL on purpose: this runs on every cached page view, and Django's cursor wrapper and
     # the ORM each cost several times more than the indexed lookup itself. Errors still come out as
     # Django's (a database outage must reach ops.views.server_error as OperationalError).
@@ -97,10 +106,18 @@ class Revisions:
         if connection.vendor == "sqlite":
             # Whole seconds (all Last-Modified can say), read as a number: the column's own datetime
             # converter parses text with a regular expression, which cost more than the lookup.
-            placeholder, changed = "?", "CAST(strftime('%s', updated_at) AS INTEGER)"
+            placeholder, seconds = "?", "CAST(strftime('%s', {}) AS INTEGER)"
         else:
-            placeholder, changed = "%s", "CAST(FLOOR(EXTRACT(EPOCH FROM updated_at)) AS BIGINT)"  # cut, not rounded
-        sql = f"SELECT id, revision, {changed} FROM {Compound._meta.db_table} WHERE slug = {placeholder}"
+            placeholder, seconds = "%s", "CAST(FLOOR(EXTRACT(EPOCH FROM {})) AS BIGINT)"  # cut, not rounded
+        # The catalog's structure revision comes along in the same statement (a one-row subquery): the
+        # page's "Similar compounds" panel depends on it.
+        state = CatalogState._meta.db_table
+        sql = (
+            f"SELECT id, revision, {seconds.format('updated_at')}, "
+            f"(SELECT structure_revision FROM {state} WHERE id = 1), "
+            f"(SELECT {seconds.format('structure_changed_at')} FROM {state} WHERE id = 1) "
+            f"FROM {Compound._meta.db_table} WHERE slug = {placeholder}"
+        )
         with connection.wrap_database_errors:
             cursor = connection.connection.cursor()
             try:
@@ -110,8 +127,9 @@ class Revisions:
                 cursor.close()
         if row is None:
             return None
-        pk, revision, changed_at = row
-        return PageState(pk, revision, datetime.fromtimestamp(changed_at, UTC))
+        pk, revision, changed_at, structure_revision, structure_changed_at = row
+        changed_at = max(changed_at, structure_changed_at or 0)
+        return PageState(pk, revision, datetime.fromtimestamp(changed_at, UTC), structure_revision or 0)
 
     def _remembered_or_read(self, key: str, read):
         with self._lock:
@@ -201,10 +219,28 @@ class Revisions:
             CatalogState.objects.get_or_create(pk=1, defaults={"revision": 1})
         self.announce_on_commit()
 
+    def structure_changed(self) -> None:
+        """A new structure revision: every server's search index catches up, every "Similar compounds" panel
+        (so every compound page) is rendered afresh."""
+        now = timezone.now()
+        if not CatalogState.objects.filter(pk=1).update(
+            structure_revision=F("structure_revision") + 1, structure_changed_at=now
+        ):
+            CatalogState.objects.get_or_create(pk=1, defaults={"structure_revision": 1, "structure_changed_at": now})
+        self.announce_on_commit()
+
+    def structures_removed(self, compound_ids: Iterable[int]) -> None:
+        """These compounds were deleted: every server's search index drops them (catalog/structure_index.py)."""
+        StructureRemoval.objects.bulk_create(StructureRemoval(compound_id=pk) for pk in compound_ids)
+        self.structure_changed()
+
     def compound_saved(self, compound: Compound) -> None:
         # Its own revision went up in Compound.save(); the pages that show it need a new one too.
         self.catalog_changed()
         self.bump(self.linked_compound_ids(compound.pk))
+        if compound.structure_changed:  # set by refresh_structure: structure, name or slug changed
+            compound.structure_changed = False
+            self.structure_changed()
 
     def compound_deleting(self, compound: Compound) -> None:
         # Before the delete: afterwards the compounds that borrowed its melting point no longer point to it
@@ -213,6 +249,7 @@ class Revisions:
 
     def compound_deleted(self, compound: Compound) -> None:
         self.catalog_changed()  # links to it are deleted with it, and each deletion bumps the other side
+        self.structures_removed([compound.pk])
 
     def child_changed(self, row: CompoundChild) -> None:
         self.bump(row.page_compound_ids())

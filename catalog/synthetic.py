@@ -25,6 +25,7 @@ from decimal import Decimal
 from rdkit import Chem
 
 from .chemistry import analyse_smiles, structure_field_values
+from .structure_search import fingerprint_of_smiles
 
 # Three positions each, written {0} {1} {2}; ring-closure digits 1–3 belong to the scaffolds.
 SCAFFOLDS = (
@@ -121,7 +122,14 @@ def structure_fields(smiles: str) -> dict:
     ``save()`` stores it. A hash that claimed the empty SVG was current would show no drawing at all.
     """
     values = structure_field_values(analyse_smiles(smiles))
-    return {"structure_hash": "", "structure_error": "", "structure_svg": "", **values}
+    fingerprint = fingerprint_of_smiles(values["computed_canonical_smiles"])
+    return {
+        "structure_hash": "",
+        "structure_error": "",
+        "structure_svg": "",
+        **values,
+        "structure_fingerprint": fingerprint,
+    }
 
 
 def placeholder_numbers(number: int, seed: int = 0) -> dict:

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import structure_views, views
 
 app_name = "catalog"
 urlpatterns = [
     path("", views.compound_list, name="compound-list"),
+    # Before the compound pages: "structure" is a reserved slug (catalog.validators.RESERVED_SLUGS).
+    path("structure/", structure_views.structure_search, name="structure-search"),
+    path("structure/preview", structure_views.structure_preview, name="structure-preview"),
     # Downloads sit beside the page's folder (/compounds/milnacipran.mol), so they come first.
     path("<slug:slug>.mol", views.compound_mol, name="compound-mol"),
     path("<slug:slug>.sdf", views.compound_sdf, name="compound-sdf"),

@@ -21,6 +21,17 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 NOT_SINGLE_LINE = re.compile(f"{CONTROL.pattern}|{LINE_BREAK.pattern}|\t")
 CONTROL_NAMES = {"\x00": "NUL"}
+# Addresses under /compounds/ that are pages of their own, so no compound may take them as its slug.
+RESERVED_SLUGS = ("structure",)
+
+
+def validate_slug_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            "“%(slug)s” is the address of a page of the site (/compounds/%(slug)s/); choose another slug.",
+            params={"slug": value},
+            code="reserved",
+        )
 
 
 def cas_check_digit(digits: str) -> int:

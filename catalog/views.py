@@ -23,6 +23,7 @@ from .page_cache import catalog_validators, compound_validators, pages
 from .reference_catalog import latest_import, reference_metadata, summary_lines
 from .revisions import revisions
 from .selectors import SORTS, keyset_page
+from .structure_queries import similar_compounds
 
 MAX_QUERY_LENGTH = 200
 TEXT_MATCHES = 20  # compounds whose text mentions the words, after the name matches
@@ -120,7 +121,11 @@ def compound_detail(request: HttpRequest, slug: str) -> HttpResponse:
         compound = Compound.objects.for_page().get(slug=slug)
     except Compound.DoesNotExist:
         raise Http404("No compound with that address.") from None
-    context = {"compound": compound, "calculator": widget_context(request, subject_for_page(compound))}
+    context = {
+        "compound": compound,
+        "calculator": widget_context(request, subject_for_page(compound)),
+        "similar": similar_compounds(compound),
+    }
     # A calculation with field errors (JavaScript off) is a 400 carrying the page and the messages.
     return render(request, "catalog/compound_detail.html", context, status=context["calculator"]["status"])
 

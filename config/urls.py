@@ -18,6 +18,7 @@ urlpatterns = [
     path("about/data/", catalog_views.about_data, name="about-data"),
     path("calculator/", include("calculator.urls")),
     path("api/calculator/", include("calculator.api_urls")),
+    path("api/compounds/", include("catalog.api_urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
     path("favicon.ico", ops_views.favicon, name="favicon"),

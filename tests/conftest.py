@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from catalog.page_cache import pages
 from catalog.revisions import revisions
+from catalog.structure_index import structure_index
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -27,10 +28,12 @@ def demo_entries() -> dict[str, dict]:
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: a page cached by one test must not answer another."""
+    """Each test starts with an empty cache: a page cached by one test must not answer another (nor a
+    structure search index built from another test's rows)."""
     cache.clear()
     pages.clear_local()
     revisions.forget()
+    structure_index.reset()
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ Exact search
 What the database stores per compound
     ``fingerprint_bytes(mol) -> bytes`` (about 600 bytes: Morgan bits and RDKit's pattern fingerprint;
     fingerprints.py gives the layout) and ``FINGERPRINT_VERSION``: store the version beside it, or test
-    ``is_current(blob)``, and recompute blobs of another version. A row for the index is
+    ``is_current(blob)``, and recompute blobs of another version. ``fingerprint_of_smiles(smiles)`` is the
+    blob of a stored canonical SMILES (None if it does not parse). A row for the index is
     ``(id, smiles, blob_or_None)`` where ``smiles`` is RDKit's canonical SMILES of the structure
     (``Chem.MolToSmiles(mol)``, as Compound.computed_canonical_smiles holds it). A row without a current
     blob costs a parse and fingerprinting (about 0.25 ms); with one, about 10 µs.
@@ -66,7 +67,7 @@ The index
     pydantic ...). Should the headroom be needed, ``_Segment.similar`` is the one place to swap.
 """
 
-from .fingerprints import FINGERPRINT_VERSION, fingerprint_bytes, is_current
+from .fingerprints import FINGERPRINT_VERSION, fingerprint_bytes, fingerprint_of_smiles, is_current
 from .index import SimilarityHit, SimilarityResult, StructureIndex, SubstructureHit, SubstructureResult
 from .query import Query, QueryError, parse_query
 
@@ -80,6 +81,7 @@ __all__ = [
     "SubstructureHit",
     "SubstructureResult",
     "fingerprint_bytes",
+    "fingerprint_of_smiles",
     "is_current",
     "parse_query",
 ]

@@ -40,6 +40,12 @@ def fingerprint_bytes(mol: Chem.Mol) -> bytes:
     return _HEADER + morgan_bits(mol) + Chem.PatternFingerprint(mol).ToBinary()
 
 
+def fingerprint_of_smiles(smiles: str) -> bytes | None:
+    """The blob of a stored canonical SMILES (parsed as the index parses it), or None when there is none."""
+    mol = Chem.MolFromSmiles(smiles) if smiles else None
+    return fingerprint_bytes(mol) if mol is not None else None
+
+
 def is_current(blob: bytes | None) -> bool:
     """Whether a stored blob was made by this definition (else it must be recomputed)."""
     return bool(blob) and len(blob) > 1 + MORGAN_BYTES and blob[0] == FINGERPRINT_VERSION

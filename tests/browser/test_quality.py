@@ -29,6 +29,8 @@ PAGES = {
     "search found in the text": "/compounds/?q=serotonin",
     "search without results": "/compounds/?q=milnacipram",
     "compound": "/compounds/milnacipran/",
+    "structure search": "/compounds/structure/?q=c1ccccc1&mode=substructure",
+    "structure search, bad query": "/compounds/structure/?q=C1CC&mode=similarity",
     "compound with a result": f"/compounds/milnacipran/?{CALCULATION}",
     "calculator with a result": f"/calculator/?{CALCULATION}",
     "calculator with field errors": (

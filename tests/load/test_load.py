@@ -1,4 +1,5 @@
-"""A short run of bench/load_test.py: 10 s of wrk on the compound page, a search and the calculator API at once,
+"""A short run of bench/load_test.py: 10 s of wrk on the compound page, a search, the calculator API and the
+structure search API at once,
 while two staff save a compound each in the admin every second.
 
 The production server (`make serve` settings, 2 workers, SQLite) must answer every request with a 2xx
@@ -30,6 +31,7 @@ def test_every_request_is_answered_2xx_or_3xx(load):
         ("compound page", 0, 0),
         ("search", 0, 0),
         ("calculator API", 0, 0),
+        ("structure search API", 0, 0),
     ]
 
 

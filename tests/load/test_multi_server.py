@@ -9,6 +9,7 @@ Skips (fails under REQUIRE_BROWSER_TESTS=1) when PostgreSQL or Redis does not an
 
 from __future__ import annotations
 
+import json
 import secrets
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.load.support import Browser, create_superuser, errors, form_data, redis_ping, require
-from tests.prodserver import production_env, production_server
+from tests.prodserver import manage, production_env, production_server
 
 PG = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 # A Redis database number for this test alone; the page keys also carry each server's host:port.
@@ -49,8 +50,9 @@ def psql(sql: str, database: str = "postgres") -> str:
 
 
 @pytest.fixture(scope="module")
-def servers():
-    """(A, B): base URLs of two gunicorn instances sharing one database and one Redis."""
+def deployment():
+    """(A, B, env): base URLs of two gunicorn instances sharing one database and one Redis, and the
+    environment a third process (a management command) needs to work on the same catalog."""
     require(postgres_answers(), "no PostgreSQL answering at 127.0.0.1:5432 (pg_isready, psql)")
     require(bool(shutil.which("redis-cli")) and redis_ping(6379), "no Redis answering at 127.0.0.1:6379")
     database = f"catalog_multi_{secrets.token_hex(4)}"
@@ -67,11 +69,17 @@ def servers():
             create_superuser(production_env(workdir, **env))
             # B shares A's database and collected static files: nothing to prepare again.
             b = stack.enter_context(production_server(workdir, workers=1, prepare=False, demo=False, **env))
-            yield a, b
+            yield a, b, production_env(workdir, **env)
     finally:
         psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
         subprocess.run(["redis-cli", "-n", str(REDIS_DB), "flushdb"], capture_output=True, check=False)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def servers(deployment):
+    """(A, B): base URLs of the two gunicorn instances."""
+    return deployment[:2]
 
 
 def test_the_two_servers_are_separate_processes_on_one_database(servers):
@@ -125,3 +133,33 @@ def test_edits_are_seen_both_ways_and_the_new_page_is_cached(servers):
     first, second = reader.get(page), reader.get(page)
     assert (marker in first.text, marker in second.text) == (True, True)
     assert (first.headers.get("X-Page-Cache"), second.headers.get("X-Page-Cache")) == ("miss", "hit")
+
+
+NITRILE_SEARCH = "/api/compounds/structure-search?q=C%23N&mode=substructure"
+
+
+def test_a_structure_edit_is_in_the_next_search_on_both_servers(deployment):
+    """Both servers have searched (each built its index); a third process changes a structure; each
+    server's next search has it (the structure revision, announced over Redis, makes them catch up)."""
+    a, b, env = deployment
+    before = [json.loads(browser(base).get(NITRILE_SEARCH).body)["count"] for base in (a, b)]
+    code = (
+        "from catalog.models import Compound; c = Compound.objects.get(slug='bupropion'); "
+        "c.isomeric_smiles = 'N#CCC(NC(C)(C)C)C(=O)c1cccc(Cl)c1'; c.save()"
+    )
+    manage(env, "shell", "-c", code)
+    after = [json.loads(browser(base).get(NITRILE_SEARCH).body) for base in (a, b)]
+    slugs = [[row["slug"] for row in answer["results"]] for answer in after]
+    assert (before, slugs) == ([0, 0], [["bupropion"], ["bupropion"]])
+
+
+def test_a_deleted_compound_leaves_the_next_search_on_both_servers(deployment):
+    a, b, env = deployment
+    search = "/api/compounds/structure-search?q=c1ccccc1&mode=substructure&limit=100"
+    before = [[row["slug"] for row in json.loads(browser(base).get(search).body)["results"]] for base in (a, b)]
+    manage(env, "shell", "-c", "from catalog.models import Compound; Compound.objects.get(slug='atomoxetine').delete()")
+    after = [[row["slug"] for row in json.loads(browser(base).get(search).body)["results"]] for base in (a, b)]
+    assert (["atomoxetine" in slugs for slugs in before], after) == (
+        [True, True],
+        [[slug for slug in slugs if slug != "atomoxetine"] for slugs in before],
+    )

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.utils.http import http_date
 
+from catalog.models import CatalogState
 from catalog.page_cache import release, release_time
 from catalog.selectors import CompoundQuerySet
 from tests.factories import make_compound
@@ -15,6 +16,11 @@ PUBLIC = "public, max-age=60, s-maxage=60, stale-while-revalidate=60"
 @pytest.fixture
 def compound(db):
     return make_compound(name="Milnacipran", slug="milnacipran", isomeric_smiles="CCN(CC)C(=O)C1(c2ccccc2)CC1CN")
+
+
+def page_etag(compound) -> str:
+    """The compound's revision, the catalog's structure revision (its "Similar compounds" panel), the code."""
+    return f'W/"compound-{compound.pk}-{compound.revision}-{CatalogState.current_structure()}-{release()}"'
 
 
 @pytest.fixture
@@ -29,7 +35,13 @@ def no_rendering(monkeypatch):
 
 def test_compound_page_etag_names_its_revision_and_the_code(client, compound):
     response = client.get("/compounds/milnacipran/")
-    assert response["ETag"] == f'W/"compound-{compound.pk}-{compound.revision}-{release()}"'
+    assert response["ETag"] == page_etag(compound)
+
+
+def test_compound_page_etag_changes_with_a_structure_elsewhere(client, compound):
+    before = client.get("/compounds/milnacipran/")["ETag"]
+    make_compound(name="Another", isomeric_smiles="CCO")
+    assert client.get("/compounds/milnacipran/")["ETag"] != before
 
 
 def test_compound_page_is_public_for_a_minute(client, compound):
@@ -42,7 +54,7 @@ def test_compound_page_last_modified_is_its_last_change_or_the_code_if_newer(cli
 
 
 def test_matching_etag_is_answered_304_without_rendering(client, compound, no_rendering):
-    etag = f'W/"compound-{compound.pk}-{compound.revision}-{release()}"'
+    etag = page_etag(compound)
     response = client.get("/compounds/milnacipran/", headers={"If-None-Match": etag})
     assert (response.status_code, response.content, response["ETag"]) == (304, b"", etag)
 
@@ -67,7 +79,7 @@ def test_an_edit_changes_the_etag_and_the_page_is_sent_again(client, compound):
 
 
 def test_pages_with_calculator_inputs_revalidate_too(client, compound, no_rendering):
-    etag = f'W/"compound-{compound.pk}-{compound.revision}-{release()}"'
+    etag = page_etag(compound)
     response = client.get("/compounds/milnacipran/?calc-solve=mass", headers={"If-None-Match": etag})
     assert response.status_code == 304
 

@@ -145,6 +145,7 @@ class Command(BaseCommand):
         finally:
             if created:
                 revisions.catalog_changed()  # bulk_create sent no signals; cached list pages must refresh
+                revisions.structure_changed()  # search indexes take the new rows (structure_changed_at: now)
             progress.finish(created)
         elapsed = time.perf_counter() - started
         self.stdout.write(
@@ -178,7 +179,8 @@ class Command(BaseCommand):
                     break
                 with transaction.atomic(using=using):
                     removed += delete_compounds_plainly(ids)
-                    revisions.announce_on_commit()  # servers stop trusting what they remember of these pages
+                    # Logged for the search indexes, and announced: servers stop trusting what they remember.
+                    revisions.structures_removed(ids)
                 last_pk = ids[-1]
                 progress.update(removed)
         except DatabaseError as error:
