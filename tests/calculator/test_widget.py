@@ -49,7 +49,7 @@ def test_the_endpoint_finds_its_subject_through_the_function_the_setting_names(s
 def test_the_widget_endpoint_renders_a_subject_from_that_function(client, settings):
     settings.CALCULATOR_WIDGET_SUBJECT = "tests.calculator.test_widget.only_base"
     response = client.get(f"/calculator/widget/base/?{QUERY}", headers={"HX-Request": "true"})
-    assert (response.status_code, response.headers["HX-Push-Url"]) == (200, f"/somewhere/base/?{QUERY}#calculator")
+    assert (response.status_code, response.headers["HX-Replace-Url"]) == (200, f"/somewhere/base/?{QUERY}#calculator")
 
 
 def only_base(slug: str) -> WidgetSubject | None:
