@@ -9,6 +9,7 @@ Content-Security-Policy (no inline styles) leaves the drawing intact. The drawin
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from rdkit.Chem.Draw import rdMolDraw2D
@@ -17,7 +18,24 @@ from .chemistry import mol_from_smiles, rdkit_coordinates
 
 # Bump when the drawing code changes, so stored depictions are redrawn on the next save.
 DEPICTION_VERSION = "2"
-WIDTH, HEIGHT = 320, 240
+
+
+@dataclass(frozen=True)
+class Canvas:
+    """The drawing's size and the size of its (R)/(S) labels relative to the atom labels."""
+
+    width: int
+    height: int
+    annotation_font_scale: float = 0.5  # RDKit's default
+    min_font_size: int = 6  # RDKit's default, in pixels
+    version: str = DEPICTION_VERSION  # part of a cached drawing's key: bump when these change
+
+
+# The page's drawing, stored with the compound. At this size the stereo labels are about 7 px tall.
+PAGE = Canvas(320, 240)
+# The larger view: the stereo labels at 0.8 of the atom labels and atom labels at least 18 px, so (R) and (S)
+# come out over 20 px tall and can be read.
+LARGE = Canvas(800, 600, annotation_font_scale=0.8, min_font_size=18, version="large-1")
 
 _STYLE_ATTRIBUTE = re.compile(r"""\sstyle=(['"])(.*?)\1""")
 _BACKGROUND_RECT = re.compile(r"<rect\b[^>]*>(?:</rect>)?\s*")
@@ -37,7 +55,7 @@ def _presentation_attributes(match: re.Match) -> str:
     return "".join(attributes)
 
 
-def draw_svg(smiles: str, *, title: str, description: str, id_prefix: str) -> str:
+def draw_svg(smiles: str, *, title: str, description: str, id_prefix: str, canvas: Canvas = PAGE) -> str:
     """The structure as an SVG string with an accessible name; every component of a salt is drawn.
 
     Laid out by RDKit's own depictor, never CoordGen (whose time is unbounded on macrocycles): set
@@ -46,9 +64,11 @@ def draw_svg(smiles: str, *, title: str, description: str, id_prefix: str) -> st
     """
     mol = mol_from_smiles(smiles)
     rdkit_coordinates(mol)
-    drawer = rdMolDraw2D.MolDraw2DSVG(WIDTH, HEIGHT)
+    drawer = rdMolDraw2D.MolDraw2DSVG(canvas.width, canvas.height)
     options = drawer.drawOptions()
     options.clearBackground = False
+    options.annotationFontScale = canvas.annotation_font_scale
+    options.minFontSize = canvas.min_font_size
     options.addStereoAnnotation = True  # shows (R)/(S) at stereocentres, which the checks compare
     rdMolDraw2D.PrepareAndDrawMolecule(drawer, mol)
     drawer.FinishDrawing()
@@ -61,7 +81,7 @@ def draw_svg(smiles: str, *, title: str, description: str, id_prefix: str) -> st
     svg = svg.replace(" xml:space='preserve'", "")
     # Unused namespace declarations that an HTML validator rejects on inline SVG.
     svg = re.sub(r"""\s+xmlns:(?:rdkit|xlink)=(['"])[^'"]*\1""", "", svg)
-    svg = re.sub(r"width='\d+px' height='\d+px'", f"width='{WIDTH}' height='{HEIGHT}'", svg, count=1)
+    svg = re.sub(r"width='\d+px' height='\d+px'", f"width='{canvas.width}' height='{canvas.height}'", svg, count=1)
 
     # role, name and description go on the opening tag; <title> and <desc> must be its first children.
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
