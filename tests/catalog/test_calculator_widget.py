@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.cache import cache
 
 from calculator.widget import AqueousSolubility, RelatedCompound, WidgetSubject
@@ -89,7 +90,9 @@ def test_an_unmeasured_compound_gives_the_widget_no_solubility(base):
 def test_the_page_shows_the_warning_for_a_concentration_above_the_measured_solubility(client, db):
     make_compound(name="Measured", slug="measured", solubility_log_s=Decimal("-2"), solubility_basis="compound")
     query = "solve=mass&concentration=20&concentration_unit=mM&volume=1&volume_unit=mL"
-    response = client.get(f"/compounds/measured/?{query}")
+    warnings = BeautifulSoup(client.get(f"/compounds/measured/?{query}").content, "html.parser").select_one(
+        ".calc-warnings"
+    )
     assert "20 mM is above the measured aqueous solubility of Measured, 10.00 mM (Huuskonen 2000)" in (
-        response.content.decode()
+        warnings.get_text()
     )
