@@ -514,12 +514,17 @@ def summarise(results: list[CheckResult]) -> CheckSummary:
         return CheckSummary(Status.NOT_CHECKED, "not checked: no structure is on file.")
     if structure.disagrees:
         return CheckSummary(Status.NOT_CHECKED, "not checked: RDKit cannot read the entered structure.")
-    compared = [r for r in results if r.code != "structure" and r.status in (Status.AGREE, Status.DISAGREE)]
+    # A CAS number is checked by its check digit only: it says nothing about the structure.
+    against_structure = [r for r in results if r.code not in ("structure", "cas")]
+    compared = [r for r in against_structure if r.status in (Status.AGREE, Status.DISAGREE)]
     differ = disagreements(compared)
+    cas = " ".join(f"{r.label}: {r.public_message}" for r in disagreements(results) if r.code == "cas")
     if differ:
         labels = ", ".join(result.label for result in differ)
-        return CheckSummary(Status.DISAGREE, f"{len(differ)} of {len(compared)} differ from the structure: {labels}.")
-    return CheckSummary(Status.AGREE, f"all {len(compared)} that can be checked agree with the structure.")
+        text = f"{len(differ)} of {len(compared)} checked identifiers differ from the structure: {labels}."
+        return CheckSummary(Status.DISAGREE, f"{text} {cas}".strip())
+    agree = f"{len(compared)} of {len(compared)} checked identifiers agree with the structure."
+    return CheckSummary(Status.DISAGREE, f"{agree} {cas}") if cas else CheckSummary(Status.AGREE, agree)
 
 
 def disagreements(results: list[CheckResult]) -> list[CheckResult]:

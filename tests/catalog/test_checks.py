@@ -264,7 +264,18 @@ def test_page_lists_each_check_with_its_result(client, milnacipran_pair):
 def test_page_sums_the_checks_up_in_one_line(client, milnacipran_pair):
     soup = BeautifulSoup(client.get("/compounds/milnacipran/").content, "html.parser")
     summary = soup.select_one(".identifier-checks .checks-summary").get_text(" ", strip=True)
-    assert summary == "✓ Identifiers checked against the structure: all 8 that can be checked agree with the structure."
+    assert (
+        summary == "✓ Identifiers checked against the structure: 7 of 7 checked identifiers agree with the structure."
+    )
+
+
+def test_the_summary_counts_only_checks_against_the_structure_and_names_a_bad_cas_number(db):
+    compound = make_compound(isomeric_smiles=MILNACIPRAN, molecular_formula="C15H22N2O", cas_number="96847-55-2")
+    summary = compound.identifier_check_summary
+    assert (summary.status, summary.text) == (
+        Status.DISAGREE,
+        "2 of 2 checked identifiers agree with the structure. CAS No.: Fails its check digit.",
+    )
 
 
 def test_page_keeps_staff_notes_and_the_entered_versus_computed_table_out(client, milnacipran_pair):
@@ -280,7 +291,9 @@ def test_page_marks_a_disagreement(client):
     row = soup.select_one(".identifier-checks li.check-disagree")
     assert row.select_one(".check-label").get_text(strip=True) == "Molecular weight"
     summary = soup.select_one(".identifier-checks .checks-summary")
-    assert summary.get_text(" ", strip=True).endswith("1 of 2 differ from the structure: Molecular weight.")
+    assert summary.get_text(" ", strip=True).endswith(
+        "1 of 2 checked identifiers differ from the structure: Molecular weight."
+    )
 
 
 # -- manage.py check_catalog -------------------------------------------------------------------------
