@@ -23,6 +23,7 @@ from .calculations import (
     diluent_volume,
     mass_concentration,
     mass_to_weigh,
+    molar,
     solve_dilution,
     stock_table,
     volume_to_dissolve,
@@ -38,6 +39,15 @@ LARGE_AMOUNTS = {Kind.MASS: Given(Decimal(1), BY_SYMBOL["kg"]), Kind.VOLUME: Giv
 
 
 @dataclass(frozen=True)
+class AqueousSolubility:
+    """A measured solubility in water, for a warning; only ever a measurement, never an estimate."""
+
+    molar: Decimal  # mol/L
+    of: str  # whose measurement it is, e.g. "Milnacipran" or "the parent (free base or acid) of X"
+    source: str  # e.g. "Huuskonen 2000"
+
+
+@dataclass(frozen=True)
 class MolarityInputs:
     solve: str  # "mass" | "volume" | "concentration"
     mw: Decimal
@@ -48,6 +58,7 @@ class MolarityInputs:
     purity: Decimal = ONE  # fraction
     # Results are always auto-scaled; a solved concentration comes out in this kind (molar by default).
     result_kind: Kind | None = None
+    aqueous_solubility: AqueousSolubility | None = None  # the compound's measured one, where there is one
 
 
 @dataclass(frozen=True)
@@ -120,6 +131,19 @@ def _solubility_warnings(mg_per_ml: Decimal) -> list[str]:
     ]
 
 
+def _measured_solubility_warnings(i: MolarityInputs, concentration: Given, text: str) -> list[str]:
+    """A warning when the concentration (shown as ``text``) is above the compound's measured aqueous solubility."""
+    solubility = i.aqueous_solubility
+    if solubility is None or molar(concentration=concentration, mw=i.mw) <= solubility.molar:
+        return []
+    measured = _show(solubility.molar * 1000, MM)
+    return [
+        f"{text} is above the measured aqueous solubility of "
+        f"{solubility.of}, {measured} ({solubility.source}). That was measured in water: a stock in DMSO "
+        "or another solvent dissolves a different amount, so check the solubility in yours."
+    ]
+
+
 def molarity_answer(inputs: MolarityInputs) -> Answer:
     solvers = {"mass": _mass_answer, "volume": _volume_answer, "concentration": _concentration_answer}
     return solvers[inputs.solve](inputs)
@@ -147,6 +171,7 @@ def _mass_answer(i: MolarityInputs) -> Answer:
             "make a larger volume, or a more concentrated stock and dilute it."
         )
     warnings += _solubility_warnings(mass_concentration(concentration=i.concentration, mw=i.mw))
+    warnings += _measured_solubility_warnings(i, i.concentration, concentration)
     return Answer("mass", value, unit, display, equation, substituted, instruction, i.mw, i.mw_label, tuple(warnings))
 
 
@@ -172,6 +197,7 @@ def _volume_answer(i: MolarityInputs) -> Answer:
             "use more material or make a lower concentration."
         )
     warnings += _solubility_warnings(mass_concentration(concentration=i.concentration, mw=i.mw))
+    warnings += _measured_solubility_warnings(i, i.concentration, concentration)
     return Answer("volume", value, unit, display, equation, substituted, instruction, i.mw, i.mw_label, tuple(warnings))
 
 
@@ -193,6 +219,7 @@ def _concentration_answer(i: MolarityInputs) -> Answer:
     instruction = f"{mass} brought to a final volume of {volume} gives {display} ({other})."
     warnings = _range_warnings(molar, MM, display) + _large_amount_warnings((i.mass, mass), (i.volume, volume))
     warnings += _solubility_warnings(density)
+    warnings += _measured_solubility_warnings(i, Given(value, unit), display)
     return Answer(
         "concentration", value, unit, display, equation, substituted, instruction, i.mw, i.mw_label, tuple(warnings)
     )

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-from .answers import Answer, DilutionInputs, MolarityInputs, dilution_answer, molarity_answer
+from .answers import Answer, AqueousSolubility, DilutionInputs, MolarityInputs, dilution_answer, molarity_answer
 from .calculations import CalculationError, DilutionTerm, Given
 from .formula import FormulaError, molecular_weight_of_formula
 from .units import (
@@ -263,6 +263,10 @@ class MolarityForm(CalculationForm):
         """The MW to use and what it is; subclasses know where it comes from."""
         raise NotImplementedError
 
+    def aqueous_solubility(self) -> AqueousSolubility | None:
+        """The compound's measured aqueous solubility; only a form that knows its compound has one."""
+        return None
+
     def clean(self) -> dict:
         cleaned = super().clean()
         solve = cleaned.get("solve")
@@ -279,6 +283,7 @@ class MolarityForm(CalculationForm):
             mw_label=mw[1],
             purity=cleaned["purity"] / 100,
             result_kind=_kind_or_none(cleaned.get(f"{solve}_unit")),
+            aqueous_solubility=self.aqueous_solubility(),
             **givens,
         )
         self.run(molarity_answer, inputs)
@@ -335,9 +340,15 @@ class WidgetForm(MolarityForm):
     vial = TextField(required=False)
     batch_mw = NumberField()
 
-    def __init__(self, *args, vial_forms: list[VialForm], **kwargs) -> None:
+    def __init__(
+        self, *args, vial_forms: list[VialForm], solubility: AqueousSolubility | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.vial_forms = vial_forms
+        self.solubility = solubility
+
+    def aqueous_solubility(self) -> AqueousSolubility | None:
+        return self.solubility
 
     def molecular_weight(self) -> tuple[Decimal, str] | None:
         if self.cleaned_data.get("batch_mw") is not None or "batch_mw" in self.errors:

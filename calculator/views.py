@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
-from django_htmx.http import push_url
+from django_htmx.http import replace_url
 from django_htmx.middleware import HtmxDetails
 
 from ops.api import json_response, read_only_api
@@ -54,7 +54,8 @@ def widget_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         # 200 even for bad input: htmx swaps only successful responses, and the errors are the content.
         context = {"calculator": widget_context(request, subject)}
         partial = render(request, "calculator/widget.html#htmx-result", context)
-        response = push_url(partial, _page_url(subject, request))
+        # Replaced, not pushed: typing must not add a history entry per keystroke (one Back leaves the page).
+        response = replace_url(partial, _page_url(subject, request))
     patch_vary_headers(response, HTMX_VARY)
     return response
 

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
-from .answers import stock_table_display
+from .answers import AqueousSolubility, stock_table_display
 from .display import format_plain
 from .forms import MOLARITY_QUANTITIES, VialForm, WidgetForm
 from .presenters import all_error_slots, error_slot, error_summary, is_bound, plain_row, quantity_rows
@@ -44,6 +44,7 @@ class WidgetSubject:
     page_url: str  # the compound page, which the widget's form submits to when JavaScript is off
     salt_forms: tuple[RelatedCompound, ...] = ()  # this compound's salts
     free_bases: tuple[RelatedCompound, ...] = ()  # the compounds this one is a salt of
+    solubility: AqueousSolubility | None = None  # measured in water, where a measurement exists; never estimated
 
 
 def widget_subject(slug: str) -> WidgetSubject | None:
@@ -81,7 +82,9 @@ def vial_forms(subject: WidgetSubject) -> list[VialForm]:
 def widget_context(request: HttpRequest, subject: WidgetSubject) -> dict:
     forms_in_vial = vial_forms(subject)
     bound = is_bound(request.GET, WIDGET_PARAMETERS)
-    form = WidgetForm(request.GET if bound else None, vial_forms=forms_in_vial, initial=INITIAL)
+    form = WidgetForm(
+        request.GET if bound else None, vial_forms=forms_in_vial, solubility=subject.solubility, initial=INITIAL
+    )
     valid = form.is_valid() if bound else False
     answer = form.answer if valid else None
     rows = quantity_rows(form, PREFIX)

@@ -393,7 +393,7 @@ class CompoundAdminForm(RevisionGuardedForm):
 def _checks_table(results: list[checks.CheckResult]) -> str:
     rows = format_html_join(
         "",
-        '<tr class="check-{}"><th scope="row">{}</th><td>{}</td><td>{}</td><td><strong>{} {}</strong> {}</td></tr>',
+        '<tr class="check-{}"><th scope="row">{}</th><td>{}</td><td>{}</td><td><strong>{} {}</strong> {}{}</td></tr>',
         (
             (
                 r.status,
@@ -403,6 +403,8 @@ def _checks_table(results: list[checks.CheckResult]) -> str:
                 r.mark,
                 r.status_label.upper() if r.disagrees else r.status_label,
                 r.message,
+                # The reason is staff's own note: shown here, while the public page only says it was reviewed.
+                f" Accepted: {r.accepted_because}" if r.accepted_because else "",
             )
             for r in results
         ),

@@ -57,8 +57,15 @@ class CheckResult:
     entered: str = ""
     computed: str = ""
     message: str = ""
+    # For the public page when ``message`` is written for staff (their notes, the admin's side-by-side table).
+    public: str = ""
 
     accepted_because: str = ""  # staff's reason, when they accepted exactly this disagreement
+
+    @property
+    def public_message(self) -> str:
+        """The sentence a customer reads; staff's notes and reasons stay in the admin."""
+        return self.public or self.message
 
     @property
     def status_label(self) -> str:
@@ -118,7 +125,10 @@ def check_smiles(compound: Compound, *, code: str, label: str, entered: str) -> 
 def check_exact(compound: Compound, *, code: str, label: str, entered: str, computed: str) -> CheckResult | None:
     if not entered:
         if compound.has_structure:
-            return CheckResult(code, label, Status.COMPUTED, "", computed, "Nothing entered; computed value shown.")
+            public = "None was entered for this record; RDKit computes one from the structure."
+            return CheckResult(
+                code, label, Status.COMPUTED, "", computed, "Nothing entered; computed value shown.", public
+            )
         return None
     if not compound.has_structure:
         return _no_structure(compound, code, label, entered)
@@ -409,11 +419,13 @@ def check_melting_point_form(compound: Compound) -> CheckResult | None:
     other = compound.melting_point_form_id is not None and compound.melting_point_form_id != compound.pk
     if other:
         message = f"Reported for {_form_name(compound)}, not for {compound.name}."
+        public = f"{message} A melting point does not follow from the structure."
         if compound.melting_point_note:
             message += f" {compound.melting_point_note}"
-        return CheckResult(code, label, Status.FLAGGED, entered, "", message)
+        return CheckResult(code, label, Status.FLAGGED, entered, "", message, public)
     if compound.melting_point_note:
-        return CheckResult(code, label, Status.FLAGGED, entered, "", compound.melting_point_note)
+        public = "Marked for review by catalog staff; a melting point does not follow from the structure."
+        return CheckResult(code, label, Status.FLAGGED, entered, "", compound.melting_point_note, public)
     return CheckResult(
         code,
         label,
@@ -439,10 +451,17 @@ def check_compound(compound: Compound, *, cas_others: list[Compound] | None = No
                 compound.structure_smiles,
                 compound.computed_canonical_smiles,
                 "Parsed by RDKit; the values below are computed from it.",
+                "RDKit reads it; the identifiers are compared with what RDKit computes from it.",
             )
             if compound.has_structure
             else CheckResult(
-                "structure", "Structure", Status.DISAGREE, compound.structure_smiles, "", compound.structure_error
+                "structure",
+                "Structure",
+                Status.DISAGREE,
+                compound.structure_smiles,
+                "",
+                compound.structure_error,
+                "RDKit cannot read the entered structure, so nothing could be compared with it.",
             )
         )
     source_is_isomeric = bool(compound.isomeric_smiles)
@@ -474,6 +493,38 @@ def check_compound(compound: Compound, *, cas_others: list[Compound] | None = No
         for result in results
         if result is not None
     ]
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    """The page's one-line result of the checks: agree, disagree, or not checked, and a sentence."""
+
+    status: Status
+    text: str
+
+    @property
+    def mark(self) -> str:
+        return STATUS_MARKS.get(self.status, "–")
+
+
+def summarise(results: list[CheckResult]) -> CheckSummary:
+    """How the entered identifiers compare with the structure, in one sentence for the public page."""
+    structure = next((result for result in results if result.code == "structure"), None)
+    if structure is None:
+        return CheckSummary(Status.NOT_CHECKED, "not checked: no structure is on file.")
+    if structure.disagrees:
+        return CheckSummary(Status.NOT_CHECKED, "not checked: RDKit cannot read the entered structure.")
+    # A CAS number is checked by its check digit only: it says nothing about the structure.
+    against_structure = [r for r in results if r.code not in ("structure", "cas")]
+    compared = [r for r in against_structure if r.status in (Status.AGREE, Status.DISAGREE)]
+    differ = disagreements(compared)
+    cas = " ".join(f"{r.label}: {r.public_message}" for r in disagreements(results) if r.code == "cas")
+    if differ:
+        labels = ", ".join(result.label for result in differ)
+        text = f"{len(differ)} of {len(compared)} checked identifiers differ from the structure: {labels}."
+        return CheckSummary(Status.DISAGREE, f"{text} {cas}".strip())
+    agree = f"{len(compared)} of {len(compared)} checked identifiers agree with the structure."
+    return CheckSummary(Status.DISAGREE, f"{agree} {cas}") if cas else CheckSummary(Status.AGREE, agree)
 
 
 def disagreements(results: list[CheckResult]) -> list[CheckResult]:

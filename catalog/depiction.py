@@ -9,6 +9,7 @@ Content-Security-Policy (no inline styles) leaves the drawing intact. The drawin
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from rdkit import Chem
@@ -18,7 +19,24 @@ from .chemistry import mol_from_smiles, rdkit_coordinates
 
 # Bump when the drawing code changes, so stored depictions are redrawn on the next save.
 DEPICTION_VERSION = "2"
-WIDTH, HEIGHT = 320, 240
+
+
+@dataclass(frozen=True)
+class Canvas:
+    """The drawing's size and the size of its (R)/(S) labels relative to the atom labels."""
+
+    width: int
+    height: int
+    annotation_font_scale: float = 0.5  # RDKit's default
+    min_font_size: int = 6  # RDKit's default, in pixels
+    version: str = DEPICTION_VERSION  # part of a cached drawing's key: bump when these change
+
+
+# The page's drawing, stored with the compound. At this size the stereo labels are about 7 px tall.
+PAGE = Canvas(320, 240)
+# The larger view: the stereo labels at 0.8 of the atom labels and atom labels at least 18 px, so (R) and (S)
+# come out over 20 px tall and can be read.
+LARGE = Canvas(800, 600, annotation_font_scale=0.8, min_font_size=18, version="large-1")
 
 _STYLE_ATTRIBUTE = re.compile(r"""\sstyle=(['"])(.*?)\1""")
 _BACKGROUND_RECT = re.compile(r"<rect\b[^>]*>(?:</rect>)?\s*")
@@ -40,7 +58,13 @@ def _presentation_attributes(match: re.Match) -> str:
 
 
 def draw_svg(
-    smiles: str, *, title: str, description: str, id_prefix: str, highlight_atoms: tuple[int, ...] = ()
+    smiles: str,
+    *,
+    title: str,
+    description: str,
+    id_prefix: str,
+    canvas: Canvas = PAGE,
+    highlight_atoms: tuple[int, ...] = (),
 ) -> str:
     """The structure as an SVG string with an accessible name; every component of a salt is drawn.
 
@@ -55,7 +79,8 @@ def draw_svg(
     bonds = [
         bond.GetIdx() for bond in mol.GetBonds() if bond.GetBeginAtomIdx() in atoms and bond.GetEndAtomIdx() in atoms
     ]
-    return _accessible(_drawing(mol, highlight_atoms=atoms, highlight_bonds=bonds), title, description, id_prefix)
+    drawing = _drawing(mol, canvas, highlight_atoms=atoms, highlight_bonds=bonds)
+    return _accessible(drawing, canvas, title, description, id_prefix)
 
 
 def draw_query_svg(mol: Chem.Mol, *, title: str, description: str, id_prefix: str) -> str:
@@ -72,20 +97,22 @@ def draw_query_svg(mol: Chem.Mol, *, title: str, description: str, id_prefix: st
     try:
         mol.UpdatePropertyCache(strict=False)
         rdkit_coordinates(mol)
-        drawing = _drawing(mol, kekulize=mol.GetNumAtoms() > 0 and not _is_query(mol))
+        drawing = _drawing(mol, PAGE, kekulize=mol.GetNumAtoms() > 0 and not _is_query(mol))
     except (RuntimeError, ValueError) as error:  # RDKit raises these for a pattern it cannot draw
         raise ValueError(f"RDKit cannot draw this query: {error}") from None
-    return _accessible(drawing, title, description, id_prefix)
+    return _accessible(drawing, PAGE, title, description, id_prefix)
 
 
 def _is_query(mol: Chem.Mol) -> bool:
     return any(atom.HasQuery() for atom in mol.GetAtoms())
 
 
-def _drawing(mol: Chem.Mol, *, kekulize: bool = True, highlight_atoms=(), highlight_bonds=()) -> str:
-    drawer = rdMolDraw2D.MolDraw2DSVG(WIDTH, HEIGHT)
+def _drawing(mol: Chem.Mol, canvas: Canvas, *, kekulize: bool = True, highlight_atoms=(), highlight_bonds=()) -> str:
+    drawer = rdMolDraw2D.MolDraw2DSVG(canvas.width, canvas.height)
     options = drawer.drawOptions()
     options.clearBackground = False
+    options.annotationFontScale = canvas.annotation_font_scale
+    options.minFontSize = canvas.min_font_size
     options.addStereoAnnotation = True  # shows (R)/(S) at stereocentres, which the checks compare
     rdMolDraw2D.PrepareAndDrawMolecule(
         drawer, mol, highlightAtoms=list(highlight_atoms), highlightBonds=list(highlight_bonds), kekulize=kekulize
@@ -94,7 +121,7 @@ def _drawing(mol: Chem.Mol, *, kekulize: bool = True, highlight_atoms=(), highli
     return drawer.GetDrawingText()
 
 
-def _accessible(svg: str, title: str, description: str, id_prefix: str) -> str:
+def _accessible(svg: str, canvas: Canvas, title: str, description: str, id_prefix: str) -> str:
     """RDKit's SVG made fit to inline under a strict CSP, with a role, a title and a description."""
     svg = _HEADER.sub("", svg)
     svg = _COMMENT.sub("", svg)
@@ -103,7 +130,7 @@ def _accessible(svg: str, title: str, description: str, id_prefix: str) -> str:
     svg = svg.replace(" xml:space='preserve'", "")
     # Unused namespace declarations that an HTML validator rejects on inline SVG.
     svg = re.sub(r"""\s+xmlns:(?:rdkit|xlink)=(['"])[^'"]*\1""", "", svg)
-    svg = re.sub(r"width='\d+px' height='\d+px'", f"width='{WIDTH}' height='{HEIGHT}'", svg, count=1)
+    svg = re.sub(r"width='\d+px' height='\d+px'", f"width='{canvas.width}' height='{canvas.height}'", svg, count=1)
 
     # role, name and description go on the opening tag; <title> and <desc> must be its first children.
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 
+from .depiction import LARGE
 from .models import Compound
 
 # A day, not forever: a million synthetic compounds drawn this way would otherwise pin gigabytes in Redis.
@@ -24,3 +25,11 @@ def structure_svg(compound: Compound) -> str:
         return compound.structure_svg
     key = f"catalog:structure-svg:{compound.current_structure_hash()}"
     return cache.get_or_set(key, compound.draw_structure, timeout=DRAWING_SECONDS)
+
+
+def large_structure_svg(compound: Compound) -> str:
+    """The larger view with legible stereo labels: drawn on first view and cached under the structure's hash."""
+    if not compound.has_structure:
+        return ""
+    key = f"catalog:structure-svg:{LARGE.version}:{compound.current_structure_hash()}"
+    return cache.get_or_set(key, lambda: compound.draw_large_structure(LARGE), timeout=DRAWING_SECONDS)

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from .checks import CheckResult, check_compound
+from .checks import CheckResult, CheckSummary, check_compound, summarise
 from .chemistry import StructureError, analyse_smiles, structure_field_values, structure_hash, structure_source
-from .depiction import DEPICTION_VERSION, draw_svg
+from .depiction import DEPICTION_VERSION, PAGE, Canvas, draw_svg
 from .formatting import plain_decimal
 from .relations import INVERSE_LABELS, Relation
 from .selectors import CompoundQuerySet
@@ -497,17 +497,18 @@ class Compound(models.Model):
         for field, value in structure_field_values(analysis).items():
             setattr(self, field, value)
         self.structure_fingerprint = fingerprint_of_smiles(self.computed_canonical_smiles)
-        ids = analysis.identifiers
-        components = (
-            f"; all {analysis.fragment_count} components of the salt are drawn" if analysis.fragment_count > 1 else ""
-        )
-        self.structure_svg = draw_svg(
-            source,
-            title=f"Structure of {self.name}",
-            description=f"2D structure of {self.name}, {ids.molecular_formula}{components}.",
-            id_prefix=f"structure-{self.slug or 'new'}",
-        )
+        self.structure_svg = self._draw(PAGE, analysis.identifiers.molecular_formula, analysis.fragment_count)
         return True
+
+    def _draw(self, canvas: Canvas, formula: str, fragment_count: int) -> str:
+        components = f"; all {fragment_count} components of the salt are drawn" if fragment_count > 1 else ""
+        return draw_svg(
+            self.structure_smiles,
+            title=f"Structure of {self.name}",
+            description=f"2D structure of {self.name}, {formula}{components}.",
+            id_prefix=f"structure-{'' if canvas == PAGE else 'large-'}{self.slug or 'new'}",
+            canvas=canvas,
+        )
 
     @property
     def has_current_drawing(self) -> bool:
@@ -520,10 +521,19 @@ class Compound(models.Model):
         copy.refresh_structure(force=True)
         return copy.structure_svg
 
+    def draw_large_structure(self, canvas: Canvas) -> str:
+        """A larger drawing, never stored (see catalog/drawings.py); needs the stored structure fields."""
+        return self._draw(canvas, self.computed_formula, self.fragment_count or 1)
+
     @cached_property
     def identifier_checks(self) -> list[CheckResult]:
         """Every check of the entered data against the structure (see catalog/checks.py)."""
         return check_compound(self)
+
+    @property
+    def identifier_check_summary(self) -> CheckSummary:
+        """The checks in one sentence, for the public page."""
+        return summarise(self.identifier_checks)
 
     def full_check(self) -> list[CheckResult]:
         """Every check including those that look at the rest of the catalog (the CAS number's other users)."""

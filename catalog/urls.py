@@ -12,5 +12,6 @@ urlpatterns = [
     path("<slug:slug>.mol", views.compound_mol, name="compound-mol"),
     path("<slug:slug>.sdf", views.compound_sdf, name="compound-sdf"),
     path("<slug:slug>/structure.svg", views.compound_structure_svg, name="compound-structure-svg"),
+    path("<slug:slug>/structure-large.svg", views.compound_structure_large_svg, name="compound-structure-large-svg"),
     path("<slug:slug>/", views.compound_detail, name="compound-detail"),
 ]

@@ -13,7 +13,7 @@ from ops.http_cache import revalidated
 
 from .calculator_widget import subject_for_page
 from .chemistry import PIPELINE_VERSION, RDKIT_VERSION, StructureTooLarge, check_structure_size
-from .drawings import structure_svg
+from .drawings import large_structure_svg, structure_svg
 from .exporting import compound_mol as compound_mol_text
 from .exporting import compound_sdf as compound_sdf_text
 from .forms import ListFilterForm
@@ -157,6 +157,14 @@ def compound_structure_svg(request: HttpRequest, slug: str) -> HttpResponse:
     """The stored depiction as a standalone SVG (the page inlines the same drawing)."""
     compound = _compound_with_structure(slug)
     return HttpResponse(structure_svg(compound), content_type="image/svg+xml; charset=utf-8")
+
+
+@require_safe
+@revalidated(compound_validators)
+def compound_structure_large_svg(request: HttpRequest, slug: str) -> HttpResponse:
+    """A larger drawing whose (R)/(S) labels can be read; opened from the link under the page's drawing."""
+    compound = _compound_with_structure(slug)
+    return HttpResponse(large_structure_svg(compound), content_type="image/svg+xml; charset=utf-8")
 
 
 @require_safe

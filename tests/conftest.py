@@ -26,6 +26,23 @@ def demo_entries() -> dict[str, dict]:
     return {entry["catalog_number"]: entry for entry in data["compounds"]}
 
 
+@pytest.fixture
+def milnacipran_copyable(demo_entries) -> dict[str, str]:
+    """The identifiers milnacipran's page offers to copy, by their copy label, exactly as the fixture has them."""
+    entry = demo_entries["VC0006221"]
+    labels = {
+        "CAS No.": "cas_number",
+        "catalog No.": "catalog_number",
+        "molecular formula": "molecular_formula",
+        "InChI": "inchi",
+        "InChIKey": "inchikey",
+        "isomeric SMILES": "isomeric_smiles",
+        "SMILES": "smiles",
+        "canonical SMILES": "canonical_smiles",
+    }
+    return {label: entry[field] for label, field in labels.items()}
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: a page cached by one test must not answer another (nor a

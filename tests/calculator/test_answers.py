@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from calculator.answers import (
+    AqueousSolubility,
     DilutionInputs,
     Given,
     MolarityInputs,
@@ -234,3 +235,47 @@ def test_a_dilution_whose_solved_stock_volume_is_large_is_warned_about():
         DilutionInputs(solve=DilutionTerm.V1, c1=given("1", "mM"), c2=given("0.5", "mM"), v2=given("400", "L"))
     )
     assert answer.warnings == (unusual("200.0 L", "100 L"), unusual("400 L", "100 L"))
+
+
+# A measured aqueous solubility (the compound page's widget passes it; nothing else has one) -------------
+
+SOLUBILITY = AqueousSolubility(molar=Decimal("0.005"), of="Milnacipran", source="Huuskonen 2000")  # 5 mM
+ABOVE_SOLUBILITY = (
+    "10 mM is above the measured aqueous solubility of Milnacipran, 5.000 mM (Huuskonen 2000). That was measured "
+    "in water: a stock in DMSO or another solvent dissolves a different amount, so check the solubility in yours."
+)
+
+
+def measured_inputs(solve: str, **givens: Given) -> MolarityInputs:
+    return MolarityInputs(solve=solve, mw=MW, mw_label="", aqueous_solubility=SOLUBILITY, **givens)
+
+
+def test_a_concentration_above_the_measured_aqueous_solubility_is_warned_about():
+    answer = molarity_answer(mass_inputs(aqueous_solubility=SOLUBILITY))
+    assert answer.warnings == (ABOVE_SOLUBILITY,)
+
+
+def test_a_concentration_at_the_measured_solubility_gets_no_warning():
+    answer = molarity_answer(mass_inputs(concentration=given("5", "mM"), aqueous_solubility=SOLUBILITY))
+    assert answer.warnings == ()
+
+
+def test_without_a_measured_solubility_there_is_no_such_warning():
+    assert molarity_answer(mass_inputs()).warnings == ()
+
+
+def test_a_mass_concentration_is_compared_through_the_mw():
+    # 2 mg/mL ÷ 246.35 g/mol = 8.119 mM, above 5 mM
+    answer = molarity_answer(mass_inputs(concentration=given("2", "mg/mL"), aqueous_solubility=SOLUBILITY))
+    assert answer.warnings[0].startswith("2 mg/mL is above the measured aqueous solubility of Milnacipran, 5.000 mM")
+
+
+def test_a_solved_concentration_above_the_measured_solubility_is_warned_about():
+    # 5 mg in 1 mL at 246.35 g/mol = 20.30 mM
+    inputs = measured_inputs("concentration", mass=given("5", "mg"), volume=given("1", "mL"))
+    assert molarity_answer(inputs).warnings[0].startswith("20.30 mM is above the measured aqueous solubility")
+
+
+def test_a_volume_for_a_concentration_above_the_measured_solubility_is_warned_about():
+    inputs = measured_inputs("volume", mass=given("1", "mg"), concentration=given("10", "mM"))
+    assert molarity_answer(inputs).warnings == (ABOVE_SOLUBILITY,)

@@ -40,7 +40,7 @@ def test_compound_page_has_the_widget_with_its_heading_and_a_plain_get_form(clie
 
 
 def test_compound_page_offers_the_free_base_and_its_salt(client, milnacipran):
-    options = soup(client.get("/compounds/milnacipran/")).select("#calc-vial option")
+    options = soup(client.get("/compounds/milnacipran/")).select("#calc-vial label")
     assert [o.get_text() for o in options] == [
         "Milnacipran, free base (246.35 g/mol)",
         "Milnacipran Hydrochloride (282.81 g/mol)",
@@ -48,9 +48,9 @@ def test_compound_page_offers_the_free_base_and_its_salt(client, milnacipran):
 
 
 def test_a_salts_page_offers_the_salt_and_its_free_base(client, milnacipran):
-    options = soup(client.get("/compounds/milnacipran-hydrochloride/")).select("#calc-vial option")
-    assert [o["value"] for o in options] == ["milnacipran-hydrochloride", "milnacipran"]
-    assert options[1].get_text() == "Milnacipran, free base (246.35 g/mol)"
+    page = soup(client.get("/compounds/milnacipran-hydrochloride/"))
+    assert [o["value"] for o in page.select("#calc-vial input")] == ["milnacipran-hydrochloride", "milnacipran"]
+    assert page.select("#calc-vial label")[1].get_text() == "Milnacipran, free base (246.35 g/mol)"
 
 
 def test_compound_page_without_inputs_shows_no_result_and_no_errors(client, milnacipran):
@@ -118,9 +118,50 @@ def test_htmx_partial_returns_only_the_result_region(client, milnacipran):
     assert soup(response).find(class_="calc-answer").get_text().startswith("Weigh 2.464 mg")
 
 
-def test_htmx_partial_pushes_the_shareable_compound_page_url(client, milnacipran):
+def test_htmx_partial_replaces_the_url_with_the_shareable_compound_page_url(client, milnacipran):
     response = client.get(f"/calculator/widget/milnacipran/?{QUERY}", headers=HTMX)
-    assert response.headers["HX-Push-Url"] == f"/compounds/milnacipran/?{QUERY}#calculator"
+    assert response.headers["HX-Replace-Url"] == f"/compounds/milnacipran/?{QUERY}#calculator"
+
+
+def test_the_solved_field_shows_the_answer_on_the_full_page(client, milnacipran):
+    page = soup(client.get(f"/compounds/milnacipran/?{QUERY}"))
+    assert page.find(id="calc-mass-solved").get_text() == "2.464 mg"
+
+
+def test_htmx_partial_sends_the_solved_fields_answer_out_of_band(client, milnacipran):
+    page = soup(client.get(f"/calculator/widget/milnacipran/?{QUERY}", headers=HTMX))
+    solved = {p["id"]: (p["data-hx-swap-oob"], p.get_text()) for p in page.select(".calc-solved")}
+    assert solved == {
+        "calc-mass-solved": ("true", "2.464 mg"),
+        "calc-volume-solved": ("true", "Calculated from the others"),
+        "calc-concentration-solved": ("true", "Calculated from the others"),
+    }
+
+
+def test_the_standalone_pages_replace_the_url_instead_of_pushing(client, db):
+    forms = [
+        soup(client.get(url)).find("form", class_="calc-form") for url in ("/calculator/", "/calculator/dilution/")
+    ]
+    assert [(f.get("data-hx-replace-url"), f.get("data-hx-push-url")) for f in forms] == [("true", None)] * 2
+
+
+def test_every_calculator_form_waits_150_ms_after_typing(client, milnacipran):
+    urls = ("/compounds/milnacipran/", "/calculator/", "/calculator/dilution/")
+    triggers = {soup(client.get(url)).find("form", class_="calc-form")["data-hx-trigger"] for url in urls}
+    assert triggers == {"input delay:150ms, change delay:50ms, submit"}
+
+
+def test_the_widget_links_to_the_dilution_calculator(client, milnacipran):
+    links = soup(client.get("/compounds/milnacipran/")).select("#calculator a[href='/calculator/dilution/']")
+    assert [a.get_text() for a in links] == ["dilution calculator"]
+
+
+def test_the_site_menu_has_both_calculators(client, db):
+    menu = soup(client.get("/calculator/")).select("nav[aria-label=Main] a")
+    assert [(a.get_text(), a["href"]) for a in menu][-2:] == [
+        ("Molarity calculator", "/calculator/"),
+        ("Dilution calculator", "/calculator/dilution/"),
+    ]
 
 
 def test_htmx_partial_sends_field_errors_out_of_band_with_status_200(client, milnacipran):
@@ -232,7 +273,7 @@ def test_widget_partial_reads_the_compound_from_the_cache_after_the_first_time(c
     client.get(url, HTTP_HX_REQUEST="true")
     with django_assert_num_queries(0):  # the revision lookup goes to the DB-API cursor, past the ORM
         response = client.get(url, HTTP_HX_REQUEST="true")
-    assert "Weigh 2.464 mg" in response.text
+    assert "Weigh 2.464 mg" in soup(response).get_text()
 
 
 def test_widget_partial_sees_a_new_salt_form_at_once(client, db):
@@ -242,4 +283,4 @@ def test_widget_partial_sees_a_new_salt_form_at_once(client, db):
     salt = make_compound(name="The Hydrochloride", slug="the-hydrochloride", molecular_weight=Decimal("282.815"))
     RelatedForm.objects.create(compound=compound, related=salt, relation="salt_form")
     response = client.get(f"/calculator/widget/milnacipran/?{query}&vial=the-hydrochloride", HTTP_HX_REQUEST="true")
-    assert "282.815 g/mol (The Hydrochloride)" in response.text
+    assert "282.815 g/mol (The Hydrochloride)" in soup(response).get_text()

@@ -4,7 +4,14 @@ from decimal import Decimal
 
 from django.test import RequestFactory
 
-from calculator.widget import RelatedCompound, WidgetSubject, vial_forms, widget_context, widget_subject
+from calculator.widget import (
+    AqueousSolubility,
+    RelatedCompound,
+    WidgetSubject,
+    vial_forms,
+    widget_context,
+    widget_subject,
+)
 
 BASE = WidgetSubject(slug="base", name="Base", mw=Decimal("246.3500"), page_url="/somewhere/base/")
 SALT = RelatedCompound(slug="base-hcl", name="Base Hydrochloride", mw=Decimal("282.81"))
@@ -42,8 +49,21 @@ def test_the_endpoint_finds_its_subject_through_the_function_the_setting_names(s
 def test_the_widget_endpoint_renders_a_subject_from_that_function(client, settings):
     settings.CALCULATOR_WIDGET_SUBJECT = "tests.calculator.test_widget.only_base"
     response = client.get(f"/calculator/widget/base/?{QUERY}", headers={"HX-Request": "true"})
-    assert (response.status_code, response.headers["HX-Push-Url"]) == (200, f"/somewhere/base/?{QUERY}#calculator")
+    assert (response.status_code, response.headers["HX-Replace-Url"]) == (200, f"/somewhere/base/?{QUERY}#calculator")
 
 
 def only_base(slug: str) -> WidgetSubject | None:
     return BASE if slug == "base" else None
+
+
+def test_the_widget_warns_above_the_subjects_measured_aqueous_solubility():
+    solubility = AqueousSolubility(molar=Decimal("0.001"), of="Base", source="Huuskonen 2000")
+    subject = WidgetSubject(slug="base", name="Base", mw=Decimal("246.35"), page_url="/b/", solubility=solubility)
+    warnings = widget_context(RequestFactory().get(f"/?{QUERY}"), subject)["answer"].warnings
+    assert [w[: w.index(" (")] for w in warnings] == [
+        "10 mM is above the measured aqueous solubility of Base, 1.000 mM"
+    ]
+
+
+def test_a_subject_without_a_measured_solubility_gets_no_solubility_warning():
+    assert widget_context(RequestFactory().get(f"/?{QUERY}"), BASE)["answer"].warnings == ()

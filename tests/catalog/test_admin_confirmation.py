@@ -115,11 +115,21 @@ def test_a_new_disagreement_needs_a_new_confirmation(staff_client, compound):
     assert compound.molecular_formula == "C15H22N2O"
 
 
-def test_the_page_shows_an_accepted_disagreement_with_its_reason(staff_client, client, compound):
+def test_the_page_says_an_accepted_disagreement_was_reviewed_and_keeps_the_reason_for_staff(
+    staff_client, client, compound
+):
     submit(staff_client, compound, molecular_weight="264.35", confirm_disagreements="on", disagreement_reason="why")
     soup = BeautifulSoup(client.get("/compounds/milnacipran/").content, "html.parser")
-    row = soup.select_one(".identifier-checks tr.check-disagree")
-    assert "Accepted by catalog staff: why" in row.get_text()
+    row = soup.select_one(".identifier-checks li.check-disagree")
+    assert row.get_text(" ", strip=True).endswith("Reviewed by catalog staff.")
+    assert "why" not in row.get_text()
+
+
+def test_the_admin_shows_the_reason_beside_the_accepted_disagreement(staff_client, compound):
+    submit(staff_client, compound, molecular_weight="264.35", confirm_disagreements="on", disagreement_reason="why")
+    soup = BeautifulSoup(staff_client.get(f"/admin/catalog/compound/{compound.pk}/change/").content, "html.parser")
+    row = soup.select_one("table.structure-checks tr.check-disagree")
+    assert row.get_text().endswith("Accepted: why")
 
 
 def test_melting_point_can_be_marked_as_another_forms(staff_client, compound):

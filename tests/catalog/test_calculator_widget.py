@@ -3,9 +3,10 @@
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.cache import cache
 
-from calculator.widget import RelatedCompound, WidgetSubject
+from calculator.widget import AqueousSolubility, RelatedCompound, WidgetSubject
 from catalog.calculator_widget import subject_for_page, widget_subject
 from catalog.models import Compound, RelatedForm
 from catalog.page_cache import release
@@ -70,3 +71,28 @@ def test_an_edit_to_a_salt_form_shows_at_once(base):
     salt.molecular_weight = Decimal("282.815")
     salt.save()
     assert widget_subject("base").salt_forms[0].mw == Decimal("282.815")
+
+
+def test_a_measured_compound_tells_the_widget_its_aqueous_solubility(db):
+    make_compound(name="Measured", slug="measured", solubility_log_s=Decimal("-2"), solubility_basis="compound")
+    assert widget_subject("measured").solubility == AqueousSolubility(Decimal("0.01"), "Measured", "Huuskonen 2000")
+
+
+def test_a_salt_measured_through_its_parent_says_so(db):
+    make_compound(name="Salt", slug="salt", solubility_log_s=Decimal("-3"), solubility_basis="parent")
+    assert widget_subject("salt").solubility.of == "the parent (free base or acid) of Salt"
+
+
+def test_an_unmeasured_compound_gives_the_widget_no_solubility(base):
+    assert widget_subject("base").solubility is None
+
+
+def test_the_page_shows_the_warning_for_a_concentration_above_the_measured_solubility(client, db):
+    make_compound(name="Measured", slug="measured", solubility_log_s=Decimal("-2"), solubility_basis="compound")
+    query = "solve=mass&concentration=20&concentration_unit=mM&volume=1&volume_unit=mL"
+    warnings = BeautifulSoup(client.get(f"/compounds/measured/?{query}").content, "html.parser").select_one(
+        ".calc-warnings"
+    )
+    assert "20 mM is above the measured aqueous solubility of Measured, 10.00 mM (Huuskonen 2000)" in (
+        warnings.get_text()
+    )

@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from catalog.checks import Status, check_compound, mw_agrees, name_descriptors, unconfirmed
-from catalog.models import RelatedForm
+from catalog.models import Compound, RelatedForm
 from tests.factories import make_compound
 
 pytestmark = pytest.mark.django_db
@@ -252,8 +252,8 @@ def test_melting_point_without_form_mark_is_given_for_this_form():
 def test_page_lists_each_check_with_its_result(client, milnacipran_pair):
     soup = BeautifulSoup(client.get("/compounds/milnacipran/").content, "html.parser")
     rows = {
-        row.th.get_text(strip=True): row.select_one(".check-status").get_text(strip=True)
-        for row in soup.select(".identifier-checks tbody tr")
+        row.select_one(".check-label").get_text(strip=True): row.select_one(".check-status").get_text(strip=True)
+        for row in soup.select(".identifier-checks details li.check")
     }
     assert rows["Standard InChIKey"] == "agrees"
     assert rows["Molecular weight"] == "agrees"
@@ -261,11 +261,39 @@ def test_page_lists_each_check_with_its_result(client, milnacipran_pair):
     assert rows["Melting point"] == "flagged"
 
 
+def test_page_sums_the_checks_up_in_one_line(client, milnacipran_pair):
+    soup = BeautifulSoup(client.get("/compounds/milnacipran/").content, "html.parser")
+    summary = soup.select_one(".identifier-checks .checks-summary").get_text(" ", strip=True)
+    assert (
+        summary == "✓ Identifiers checked against the structure: 7 of 7 checked identifiers agree with the structure."
+    )
+
+
+def test_the_summary_counts_only_checks_against_the_structure_and_names_a_bad_cas_number(db):
+    compound = make_compound(isomeric_smiles=MILNACIPRAN, molecular_formula="C15H22N2O", cas_number="96847-55-2")
+    summary = compound.identifier_check_summary
+    assert (summary.status, summary.text) == (
+        Status.DISAGREE,
+        "2 of 2 checked identifiers agree with the structure. CAS No.: Fails its check digit.",
+    )
+
+
+def test_page_keeps_staff_notes_and_the_entered_versus_computed_table_out(client, milnacipran_pair):
+    Compound.objects.filter(slug="milnacipran").update(melting_point_note="Staff only: the seed page gives 179 °C.")
+    soup = BeautifulSoup(client.get("/compounds/milnacipran/").content, "html.parser")
+    checks = soup.select_one(".identifier-checks")
+    assert ("Staff only" in checks.get_text(), checks.find("table")) == (False, None)
+
+
 def test_page_marks_a_disagreement(client):
     compound = make_compound(isomeric_smiles=MILNACIPRAN, molecular_weight=Decimal("264.35"))
     soup = BeautifulSoup(client.get(compound.get_absolute_url()).content, "html.parser")
-    row = soup.select_one(".identifier-checks tr.check-disagree")
-    assert row.th.get_text(strip=True) == "Molecular weight"
+    row = soup.select_one(".identifier-checks li.check-disagree")
+    assert row.select_one(".check-label").get_text(strip=True) == "Molecular weight"
+    summary = soup.select_one(".identifier-checks .checks-summary")
+    assert summary.get_text(" ", strip=True).endswith(
+        "1 of 2 checked identifiers differ from the structure: Molecular weight."
+    )
 
 
 # -- manage.py check_catalog -------------------------------------------------------------------------

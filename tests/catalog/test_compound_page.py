@@ -15,9 +15,15 @@ SEED_PATH = Path(settings.BASE_DIR).parent / "shared" / "seeds" / "000_c9afc9626
 
 
 def page_text(response) -> str:
-    """The visible text of a page with white space folded, as a reader sees it."""
-    text = BeautifulSoup(response.content, "html.parser").get_text(" ")
-    return re.sub(r"\s+", " ", text)
+    """The visible text of a page with white space folded, as a reader sees it.
+
+    Line-break opportunities (<wbr>) and a formula's subscripts are inside a word, not between words.
+    """
+    soup = BeautifulSoup(response.content, "html.parser")
+    for tag in soup.find_all(["wbr", "sub", "sup"]):
+        tag.unwrap()
+    soup.smooth()
+    return re.sub(r"\s+", " ", soup.get_text(" "))
 
 
 def seed_texts(entry: dict) -> list[str]:
@@ -204,3 +210,29 @@ def test_salt_page_checks_its_free_base_without_lazy_queries(
     with django_assert_num_queries(9 + PANEL_QUERIES):  # no trial tables, so no trial-row query
         response = client.get("/compounds/milnacipran-hydrochloride/")
     assert "The linked free base matches the salt" in response.content.decode()
+
+
+def test_identifiers_are_marked_for_copying_with_their_exact_text(milnacipran_page, milnacipran_copyable):
+    soup = BeautifulSoup(milnacipran_page.content, "html.parser")
+    copyable = {span["data-copy-label"]: span.get_text() for span in soup.select("#identifiers .copyable")}
+    assert copyable == milnacipran_copyable
+
+
+def test_the_formula_is_shown_with_subscripts(milnacipran_page):
+    soup = BeautifulSoup(milnacipran_page.content, "html.parser")
+    formula = soup.select_one(".key-facts div:nth-of-type(3) dd")
+    assert formula.decode_contents() == "C<sub>15</sub>H<sub>22</sub>N<sub>2</sub>O"
+
+
+def test_every_trial_number_is_labelled_with_its_column_for_a_phone(milnacipran_page):
+    soup = BeautifulSoup(milnacipran_page.content, "html.parser")
+    headers = [th.get_text() for th in soup.select("table.trials thead th")][1:]
+    rows = soup.select("table.trials tbody tr")
+    assert {tuple(td["data-label"] for td in row.select("td")) for row in rows} == {tuple(headers)}
+
+
+def test_a_link_on_the_first_screen_jumps_to_the_calculator_which_follows_the_article(milnacipran_page):
+    soup = BeautifulSoup(milnacipran_page.content, "html.parser")
+    jump = soup.select_one(".compound-header h1 + .jump-to-calculator a")
+    calculator = soup.select_one("main.compound-page > article.compound + section#calculator")
+    assert (jump["href"], calculator is not None) == ("#calculator", True)

@@ -1,5 +1,6 @@
 """The structure drawing: well-formed, accessible SVG, stored on save and served without redrawing."""
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -140,3 +141,43 @@ def test_page_without_structure_says_so(client):
     compound = make_compound()
     response = client.get(compound.get_absolute_url())
     assert b"No structure is on file" in response.content
+
+
+def stereo_label_heights(svg: str) -> list[float]:
+    """The height of each drawn (R)/(S) label, from its glyph outlines' y coordinates, in drawing pixels."""
+    heights = []
+    for path in parse(svg).iter(f"{SVG}path"):
+        if path.get("class") == "CIP_Code":
+            ys = [float(y) for y in re.findall(r"[-0-9.]+ ([-0-9.]+)", path.get("d"))]
+            heights.append(max(ys) - min(ys))
+    return heights
+
+
+@pytest.mark.django_db
+def test_the_larger_drawing_has_stereo_labels_over_20_px_where_the_pages_are_under_12(client):
+    compound = make_compound(slug="milnacipran", isomeric_smiles=MILNACIPRAN)
+    large = client.get("/compounds/milnacipran/structure-large.svg")
+    assert (large.status_code, large["Content-Type"]) == (200, "image/svg+xml; charset=utf-8")
+    small_heights, large_heights = stereo_label_heights(compound.structure_svg), stereo_label_heights(large.text)
+    assert (len(large_heights), max(small_heights) < 12, min(large_heights) > 20) == (len(small_heights), True, True)
+
+
+@pytest.mark.django_db
+def test_the_larger_drawing_is_accessible_and_names_the_compound(client):
+    make_compound(name="Milnacipran", slug="milnacipran", isomeric_smiles=MILNACIPRAN)
+    root = parse(client.get("/compounds/milnacipran/structure-large.svg").text)
+    assert (root.get("role"), root.get("width"), root[0].text) == ("img", "800", "Structure of Milnacipran")
+
+
+@pytest.mark.django_db
+def test_the_page_links_to_the_larger_drawing(client):
+    compound = make_compound(slug="milnacipran", isomeric_smiles=MILNACIPRAN)
+    soup = BeautifulSoup(client.get(compound.get_absolute_url()).content, "html.parser")
+    link = soup.select_one("figure.structure a[href='/compounds/milnacipran/structure-large.svg']")
+    assert link.get_text() == "Larger drawing"
+
+
+@pytest.mark.django_db
+def test_the_larger_drawing_404s_without_a_structure(client):
+    make_compound(slug="no-structure")
+    assert client.get("/compounds/no-structure/structure-large.svg").status_code == 404

@@ -51,8 +51,8 @@ def test_a_salts_page_links_to_its_parent(client, imported):
 
 
 def test_a_salts_calculator_starts_with_the_salts_own_mw(client, imported):
-    selected = page(client, "CH1200814").select_one('select[name="vial"] option[selected]')
-    assert selected.get_text() == "Acetazolamide sodium (244.233 g/mol)"
+    selected = page(client, "CH1200814").select_one('input[name="vial"][checked]')
+    assert selected.find_next_sibling("label").get_text() == "Acetazolamide sodium (244.233 g/mol)"
 
 
 def test_the_properties_say_they_are_rdkits_and_of_the_parent_for_a_salt(client, imported):
@@ -90,6 +90,31 @@ def test_a_salt_says_its_solubility_was_measured_on_the_parent(client, imported)
     assert text(page(client, "CH1200814"), "#solubility p").startswith(
         "Measured on the parent of this salt (the free base or acid, C4H6N4O3S2), not on Acetazolamide sodium itself"
     )
+
+
+def warnings_for(client, catalog_number: str, concentration: str) -> list[str]:
+    compound = Compound.objects.get(catalog_number=catalog_number)
+    query = f"solve=mass&concentration={concentration}&concentration_unit=mM&volume=10&volume_unit=mL"
+    soup = BeautifulSoup(client.get(f"{compound.get_absolute_url()}?{query}").content, "html.parser")
+    return [" ".join(li.get_text(" ").split()) for li in soup.select(".calc-warnings li")]
+
+
+def test_the_calculator_warns_above_acetazolamides_measured_aqueous_solubility(client, imported):
+    assert warnings_for(client, "CH0000020", "10") == [
+        "Caution: 10 mM is above the measured aqueous solubility of Acetazolamide, 4.365 mM (Huuskonen 2000). "
+        "That was measured in water: a stock in DMSO or another solvent dissolves a different amount, so check "
+        "the solubility in yours."
+    ]
+
+
+def test_the_calculator_does_not_warn_below_the_measured_solubility(client, imported):
+    assert warnings_for(client, "CH0000020", "4") == []
+
+
+def test_the_calculator_invents_no_solubility_for_a_compound_without_a_measurement(client, imported):
+    unmeasured = Compound.objects.get(catalog_number="CH0000002").solubility_log_s
+    warnings = [w for w in warnings_for(client, "CH0000002", "100") if "measured aqueous solubility" in w]
+    assert (unmeasured, warnings) == (None, [])
 
 
 def test_a_compound_without_a_measurement_shows_no_solubility(client, imported):

@@ -84,7 +84,7 @@ def test_pages_with_calculator_inputs_revalidate_too(client, compound, no_render
     assert response.status_code == 304
 
 
-@pytest.mark.parametrize("suffix", ["structure.svg", ".mol", ".sdf"])
+@pytest.mark.parametrize("suffix", ["structure.svg", "structure-large.svg", ".mol", ".sdf"])
 def test_structure_downloads_carry_the_page_etag_and_revalidate(client, compound, suffix):
     path = f"/compounds/milnacipran/{suffix}" if suffix.endswith("svg") else f"/compounds/milnacipran{suffix}"
     first = client.get(path)
