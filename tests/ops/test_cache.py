@@ -54,3 +54,9 @@ def test_live_redis_round_trips_a_value():
     cache = ResilientRedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": "test-resilient"})
     cache.set("k", {"v": 1}, 10)
     assert cache.get("k") == {"v": 1}
+
+
+@pytest.mark.skipif(not redis_running(), reason="no Redis at 127.0.0.1:6379")
+def test_health_check_sees_a_live_redis():
+    cache = ResilientRedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": "test-resilient"})
+    assert cache.is_available() is True
