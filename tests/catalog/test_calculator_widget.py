@@ -52,10 +52,10 @@ def test_the_pages_subject_is_the_same_and_costs_no_query(base, django_assert_nu
         assert subject_for_page(compound) == EXPECTED
 
 
-def test_a_miss_costs_two_queries_and_a_hit_none(base, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the compound's columns, then its salt-form links (the revision: raw SQL)
+def test_a_miss_costs_three_queries_and_a_hit_one(base, django_assert_num_queries):
+    with django_assert_num_queries(3):  # the revision, the compound's columns, then its salt-form links
         widget_subject("base")
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):  # the revision the cached subject is kept under
         widget_subject("base")
 
 

@@ -155,10 +155,11 @@ STRUCTURE = "CCN(CC)C(=O)C1(c2ccccc2)CC1CN"
 def test_query_count_does_not_grow_with_rows(client, db, no_page_cache, django_assert_num_queries, rows):
     compound = make_compound(isomeric_smiles=STRUCTURE)
     add_rows(compound, rows)
-    # The compound, then one query per child table (trial rows and the links either way included), then
-    # the "Similar compounds" panel's: the structure revision, building this process's index (its rows and
-    # the recently changed ids), and the compounds sharing its skeleton (no similar compound: none loaded).
-    with django_assert_num_queries(14):
+    # The page's revisions (its ETag, one statement), the compound, then one query per child table (trial
+    # rows and the links either way included), then the "Similar compounds" panel's: the structure
+    # revision, building this process's index (its rows and the recently changed ids), and the compounds
+    # sharing its skeleton (no similar compound: none loaded).
+    with django_assert_num_queries(15):
         response = client.get(compound.get_absolute_url())
     assert response.status_code == 200
 
@@ -186,7 +187,7 @@ def test_melting_point_of_another_form_costs_no_extra_query(client, db, no_page_
     compound = make_compound(melting_point_celsius=179, melting_point_form=salt, isomeric_smiles=STRUCTURE)
     add_rows(compound, 1)
     client.get(compound.get_absolute_url())  # the "Similar compounds" panel is cached from now on
-    with django_assert_num_queries(10 + PANEL_QUERIES):
+    with django_assert_num_queries(11 + PANEL_QUERIES):
         client.get(compound.get_absolute_url())
 
 
@@ -199,7 +200,7 @@ def test_pharmacokinetics_text_shows_without_parameter_rows(client, db):
 def test_linked_forms_cost_no_lazy_queries(client, demo_catalog, no_page_cache, django_assert_num_queries):
     """Milnacipran links a salt, an enantiomer and a melting point's form: still the page's fixed queries."""
     client.get("/compounds/milnacipran/")  # the "Similar compounds" panel is cached from now on
-    with django_assert_num_queries(10 + PANEL_QUERIES):
+    with django_assert_num_queries(11 + PANEL_QUERIES):
         client.get("/compounds/milnacipran/")
 
 
@@ -207,7 +208,7 @@ def test_salt_page_checks_its_free_base_without_lazy_queries(
     client, demo_catalog, no_page_cache, django_assert_num_queries
 ):
     client.get("/compounds/milnacipran-hydrochloride/")  # the "Similar compounds" panel is cached from now on
-    with django_assert_num_queries(9 + PANEL_QUERIES):  # no trial tables, so no trial-row query
+    with django_assert_num_queries(10 + PANEL_QUERIES):  # no trial tables, so no trial-row query
         response = client.get("/compounds/milnacipran-hydrochloride/")
     assert "The linked free base matches the salt" in response.content.decode()
 
