@@ -29,8 +29,9 @@ def in_text(response) -> list[str]:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        # Every demo compound whose description says "(SNRI)"; milnacipran's also says "SNRIs".
-        ("SNRI", ["Desvenlafaxine", "Duloxetine", "Levomilnacipran", "Milnacipran", "Venlafaxine"]),
+        # Only milnacipran has text (the seed page's, which says "(SNRI)" and "SNRIs"); the other SNRIs of
+        # the demo catalog have none, so a word search does not find them.
+        ("SNRI", ["Milnacipran"]),
         ("fibromyalgia", ["Milnacipran"]),
         ("spinal cord", ["Milnacipran"]),  # every word must occur
     ],

