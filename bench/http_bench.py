@@ -76,8 +76,10 @@ def _ms(value: str) -> float:
 
 def paired_with_static(base: str, path: str, seconds: int, connections: int, rounds: int, statics: list) -> dict:
     """The endpoint's median round, each round a static-file run then the endpoint's, on one server."""
-    fetch(base + path)  # warm the caches and the worker
-    fetch(base + path)
+    # Warm every worker, not just the one that answers first: a worker's first request for a page renders
+    # it into its own cache (the cold row measures that) and may stall a round for half a second.
+    wrk(base + path, 1, connections)
+    wrk(base + STATIC, 1, connections)
     measured = []
     for _ in range(rounds):
         static = wrk(base + STATIC, seconds, connections)
