@@ -248,6 +248,15 @@ class Revisions:
     def child_changed(self, row: CompoundChild) -> None:
         self.bump(row.page_compound_ids())
 
+    def child_saving(self, row: CompoundChild) -> None:
+        """Before a stored row is saved: if it moves (a trial table to another compound, a link to another
+        form), the pages that showed it where it was stop showing it, so they need a new revision too."""
+        if row.pk is None:
+            return
+        stored = type(row).objects.filter(pk=row.pk).first()
+        if stored is not None:
+            self.bump(stored.page_compound_ids() - row.page_compound_ids())
+
     @staticmethod
     def linked_compound_ids(compound_id: int) -> set[int]:
         """Compounds whose pages show this one: its related forms (both ways) and forms it lends data to."""

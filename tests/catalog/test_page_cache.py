@@ -33,6 +33,15 @@ def test_a_cached_page_costs_only_the_revision_lookup(client, compound, django_a
     assert lookups == ["milnacipran"]
 
 
+def test_a_trial_table_moved_to_another_compound_leaves_the_cached_page_it_left(client, compound):
+    other = make_compound(name="Duloxetine", slug="duloxetine")  # before: a new structure renews every page
+    table = compound.trial_tables.create(heading="Flexible-dose study", caption="Responders")
+    assert "Flexible-dose study" in client.get("/compounds/milnacipran/").text  # now cached
+    table.compound = other
+    table.save()
+    assert "Flexible-dose study" not in client.get("/compounds/milnacipran/").text
+
+
 def test_cached_page_is_the_same_page(client, compound):
     first = client.get("/compounds/milnacipran/").content
     assert client.get("/compounds/milnacipran/").content == first

@@ -57,6 +57,29 @@ def test_saving_a_row_of_any_child_table_gives_the_page_a_new_revision(populated
     assert bumped == [(model.__name__, 1) for model in page_children()]
 
 
+@pytest.mark.parametrize("model", page_children(), ids=lambda model: model.__name__)
+def test_moving_a_row_of_any_child_table_gives_both_pages_a_new_revision(populated, model):
+    """A row saved under another owner (a trial table given to another compound): the page it left stops
+    showing it, so it needs a new revision as much as the page it joins."""
+    other = make_compound()
+    other.trial_tables.create(heading="Other trials", caption="Table")  # somewhere for a trial row to go
+    owner_model = model.owner_model()
+    new_owner = other if owner_model is Compound else owner_model.objects.get(**{owner_model.owner: other})
+    row = rows_of(populated)[model][0]
+    before = {pk: Compound.objects.get(pk=pk).revision for pk in (populated.pk, other.pk)}
+    setattr(row, model.owner, new_owner)
+    row.save()
+    assert [Compound.objects.get(pk=pk).revision > revision for pk, revision in before.items()] == [True, True]
+
+
+def test_saving_a_row_in_place_bumps_its_page_once(populated):
+    row = populated.synonyms.first()
+    before = Compound.objects.get(pk=populated.pk).revision
+    row.name = "renamed"
+    row.save()
+    assert Compound.objects.get(pk=populated.pk).revision == before + 1
+
+
 def test_deleting_a_row_of_any_child_table_gives_the_page_a_new_revision(populated):
     bumped = []
     for model in reversed(page_children()):  # rows before the tables that own them
