@@ -208,6 +208,12 @@ def test_each_row_has_a_lazy_structure_thumbnail_of_known_size(client, drugs):
     )
 
 
+def test_each_cards_formula_has_its_counts_as_subscripts(client, drugs):
+    soup = BeautifulSoup(client.get("/compounds/", {"q": "aspirin"}).content, "html.parser")
+    formula = next(d.dd for d in soup.select("main .compound-card .card-facts div") if d.dt.get_text() == "Formula")
+    assert (formula.get_text(), [sub.get_text() for sub in formula.select("sub")]) == ("C9H8O4", ["9", "8", "4"])
+
+
 def test_a_compound_without_a_structure_has_no_thumbnail(client, db):
     make_compound(name="No structure")
     assert BeautifulSoup(client.get("/compounds/").content, "html.parser").select("main .compound-card img") == []
