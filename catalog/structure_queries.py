@@ -34,6 +34,7 @@ RESULT_COLUMNS = (
 # The "Similar compounds" panel (issue 15): up to six at Tanimoto 0.5 or more, within a short budget.
 SIMILAR_THRESHOLD = 0.5
 SIMILAR_LIMIT = 6
+SIMILAR_PER_FAMILY = 4  # hits asked for per compound shown: a parent, its salts and stereoisomers score alike
 SIMILAR_BUDGET_SECONDS = 0.5
 # Relations whose compounds a page already lists as its forms, so the panel leaves them out.
 FORM_RELATIONS = (Relation.SALT_FORM, Relation.ENANTIOMER)
@@ -159,7 +160,9 @@ def forms_of(compound: Compound) -> set[int]:
 
 
 def similar_compounds(compound: Compound) -> list[SimilarCompound]:
-    """Up to six compounds with Tanimoto ≥ 0.5 to this one, its own forms left out, highest first.
+    """Up to six compounds with Tanimoto ≥ 0.5 to this one, its own forms left out, highest first, one per
+    family: an analogue's salts and stereoisomers (the same InChIKey skeleton, as theirs or as their
+    parent's) are on the analogue's page, so the panel lists only the family's best match.
 
     Cached under the catalog's structure revision (a new one with any structure change anywhere), so that
     a page rendered afresh for another reason (its own edit) does not search again.
@@ -173,11 +176,20 @@ def similar_compounds(compound: Compound) -> list[SimilarCompound]:
         hits = structure_index.current(revision).similar_to(
             compound.pk,
             threshold=SIMILAR_THRESHOLD,
-            limit=SIMILAR_LIMIT,
+            limit=SIMILAR_LIMIT * SIMILAR_PER_FAMILY,  # enough for six families when each brings its forms
             exclude=forms_of(compound),
             budget_s=SIMILAR_BUDGET_SECONDS,
         )
-        names = Compound.objects.only("name", "slug").in_bulk([hit.id for hit in hits])
-        found = [SimilarCompound(names[h.id].name, names[h.id].slug, h.score) for h in hits if h.id in names]
+        columns = ("name", "slug", "computed_inchikey", "parent_inchikey")
+        rows = Compound.objects.only(*columns).in_bulk([hit.id for hit in hits])
+        found, families = [], set()
+        for hit in hits:  # highest first
+            row = rows.get(hit.id)
+            family = row and (row.parent_inchikey or row.computed_inchikey).split("-", 1)[0]
+            if row is None or family in families:
+                continue
+            families.add(family)
+            found.append(SimilarCompound(row.name, row.slug, hit.score))
+        found = found[:SIMILAR_LIMIT]
         cache.set(key, found)
     return found

@@ -398,6 +398,13 @@ def test_similar_panel_lists_analogues_not_its_own_forms(client, family):
     assert similar_names(client.get("/compounds/parent/")) == ["Analogue"]
 
 
+def test_similar_panel_lists_an_analogue_once_not_with_its_salt_and_enantiomer(client, family):
+    smiles = "CCN(CC)C(=O)[C@@]1(C[C@@H]1CN)c1ccc(C)cc1"
+    make_compound(name="Analogue (1R,2S)", slug="analogue-1r2s", isomeric_smiles=smiles)
+    make_compound(name="Analogue hydrochloride", slug="analogue-hcl", isomeric_smiles=f"Cl.{smiles}")
+    assert similar_names(client.get("/compounds/parent/")) == ["Analogue"]  # ties go to the lower id
+
+
 def test_similar_panel_shows_rdkits_score(client, family):
     response = client.get("/compounds/parent/")
     score = BeautifulSoup(response.content, "html.parser").select_one("#similar-compounds dd").get_text()
