@@ -9,6 +9,11 @@ from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
+# numpy's OpenBLAS starts a thread per core when imported (with the apps, below). Nothing here does linear
+# algebra, and a process with idle BLAS threads must not fork: catalog.bounded forks a child for each risky
+# RDKit call, and a fork while another thread holds a lock can deadlock the child. Read at numpy's import.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)

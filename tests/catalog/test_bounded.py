@@ -2,7 +2,10 @@
 
 import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -36,3 +39,18 @@ def test_an_exception_in_the_child_is_reported():
 def test_a_runaway_allocation_fails_in_the_child():
     with pytest.raises(BudgetExceeded, match="the worker process failed"):
         call_with_budget(lambda: len(bytearray(1024**3)), seconds=5)  # over the 512 MiB it may add
+
+
+def test_a_web_process_has_one_thread_after_loading_the_apps_so_it_may_fork():
+    """numpy (imported with the apps) would start OpenBLAS threads; the settings keep it to none."""
+    code = (
+        "import django; django.setup(); import numpy, catalog.structure_search; "
+        "print(open('/proc/self/stat').read().rsplit(')', 1)[1].split()[17])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    project = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "1"  # /proc/self/stat's num_threads
