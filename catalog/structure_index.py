@@ -16,7 +16,9 @@ timestamps come from the writers' clocks, set before their transactions commit),
 not applied yet. So a structure edit shows in the next search on every app server. A change beside the
 app (straight in SQL) is seen once something bumps the revision, or after a restart.
 
-A large catch-up (a bulk import, generate_catalog) rebuilds instead of adding rows one by one.
+A catch-up adds the changed rows together; one of more than ``REBUILD_AFTER`` rows (generate_catalog's scale)
+rebuilds the index instead, inside the request that finds it: restart the servers after such a bulk write
+(gunicorn's preload builds the index before the workers fork).
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from datetime import datetime, timedelta
 from django.db import DatabaseError, connections
 from django.utils import timezone
 
-from .chemistry import StructureError
 from .models import CatalogState, Compound, StructureRemoval
 from .revisions import revisions
 from .structure_search import StructureIndex
@@ -41,8 +42,9 @@ logger = logging.getLogger("catalog.structure_index")
 # How far back before its last look a catch-up reads: longer than any writing transaction lasts after it
 # stamps its rows (the reference import's bulk write, some seconds) plus the clock skew between servers.
 MARGIN = timedelta(minutes=2)
-# Catching up with more rows than this rebuilds the index (every add copies the delta segment's arrays).
-REBUILD_AFTER = 5_000
+# Catching up with more rows than this rebuilds the index, folding the changed rows into its main part
+# (at a million compounds a rebuild takes about 12 s; indexing 100,000 changed rows together, about 2 s).
+REBUILD_AFTER = 100_000
 COLUMNS = ("pk", "computed_canonical_smiles", "structure_fingerprint")
 
 
@@ -115,17 +117,15 @@ class StructureIndexHolder:
         if len(todo) + self._index.pending > REBUILD_AFTER:
             self._build(revision)
             return
-        index = self._index
+        index, structures = self._index, []
         for start in range(0, len(todo), 500):
             rows = Compound.objects.filter(pk__in=todo[start : start + 500]).order_by("pk").values_list(*COLUMNS)
             for pk, smiles, blob in rows:
-                try:
-                    if smiles:
-                        index.add(pk, smiles, blob)
-                    else:
-                        index.remove(pk)  # its structure no longer parses, or was cleared
-                except StructureError:  # over the size limits, or unparsable
-                    index.remove(pk)
+                if smiles:
+                    structures.append((pk, smiles, blob))
+                else:
+                    index.remove(pk)  # its structure no longer parses, or was cleared
+        index.add_many(structures)  # together: the index copies its arrays once (over the size limits: removed)
         for pk in StructureRemoval.objects.filter(removed_at__gte=since).values_list("compound_id", flat=True):
             index.remove(pk)
         self._seen, self._looked_at, self._applied = revision, started, changed

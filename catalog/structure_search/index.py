@@ -113,16 +113,20 @@ class _Segment:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def append(self, compound_id: int, smiles: str, blob: bytes) -> None:
-        """Add one row (the delta segment only: it copies the segment's arrays)."""
-        bits, pattern = split(blob)
-        self._molecules.AddSmiles(smiles)
-        self._patterns.AddFingerprint(pattern)
-        morgan = np.empty((len(self) + 1, MORGAN_WORDS), dtype=np.uint64)
+    def extend(self, rows: list[tuple[int, str, bytes]]) -> None:
+        """Add rows (the delta segment only): the segment's arrays are copied once per call, so a catch-up
+        adds its rows together (one at a time, 5,000 rows cost 4 s, the copies growing with each)."""
+        if not rows:
+            return
+        morgan = np.empty((len(self) + len(rows), MORGAN_WORDS), dtype=np.uint64)
         morgan[self.sorted_rows] = self.words
-        morgan[-1] = np.frombuffer(bits, dtype=np.uint64)
-        self.ids = np.append(self.ids, compound_id)
-        self.alive = np.append(self.alive, True)
+        for at, (_, smiles, blob) in enumerate(rows, start=len(self)):
+            bits, pattern = split(blob)
+            self._molecules.AddSmiles(smiles)
+            self._patterns.AddFingerprint(pattern)
+            morgan[at] = np.frombuffer(bits, dtype=np.uint64)
+        self.ids = np.append(self.ids, [compound_id for compound_id, _, _ in rows])
+        self.alive = np.append(self.alive, np.ones(len(rows), dtype=bool))
         self._index_rows(morgan.view(np.uint8))
 
     def row_of(self, compound_id: int) -> int | None:
@@ -266,9 +270,24 @@ class StructureIndex:
         if not is_current(blob):
             mol = mol_from_smiles(smiles)
             smiles, blob = Chem.MolToSmiles(mol), fingerprint_bytes(mol)
+        self._add_prepared([(compound_id, smiles, bytes(blob))])
+
+    def add_many(self, rows: Iterable[Row]) -> list[int]:
+        """Index these compounds' structures together, as ``add`` does each; the ids that cannot be indexed
+        (unparsable, or over the size limits) are removed instead, and returned."""
+        skipped: list[int] = []
+        self._add_prepared(list(_prepared(rows, skipped)))
         with self._lock:
-            self._remove(compound_id)
-            self._delta.append(compound_id, smiles, bytes(blob))
+            for compound_id in skipped:
+                self._remove(compound_id)
+        return skipped
+
+    def _add_prepared(self, rows: list[tuple[int, str, bytes]]) -> None:
+        latest = list({row[0]: row for row in rows}.values())  # an id given twice: its last structure
+        with self._lock:
+            for compound_id, _, _ in latest:
+                self._remove(compound_id)
+            self._delta.extend(latest)
 
     def remove(self, compound_id: int) -> bool:
         """Drop a compound from the index; False if it was not there."""

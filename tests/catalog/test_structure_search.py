@@ -219,6 +219,18 @@ def test_replaced_structure_is_found_under_the_new_and_not_the_old():
     assert (found_ids(index, "c1ccccc1"), found_ids(index, "C[Se]C"), len(index)) == ([], [2], 2)
 
 
+def test_compounds_added_together_are_found_and_an_unparsable_one_is_removed():
+    index = StructureIndex.build([(1, "CCO", None), (2, "c1ccccc1O", None)])
+    skipped = index.add_many([(3, "CC[Se]C", None), (2, "C1CC", None)])
+    assert (skipped, found_ids(index, "C[Se]C"), 2 in index, len(index)) == ([2], [3], False, 2)
+
+
+def test_an_id_added_twice_together_keeps_its_last_structure():
+    index = StructureIndex.build([(1, "CCO", None)])
+    index.add_many([(5, "CC[Se]C", None), (5, "c1ccccc1O", None)])
+    assert (found_ids(index, "C[Se]C"), found_ids(index, "c1ccccc1"), len(index)) == ([], [5], 2)
+
+
 def test_removed_compound_is_found_by_neither_search():
     index = StructureIndex.build((i, smiles, None) for i, smiles in ROWS[:10])
     removed = ROWS[4][0]

@@ -10,6 +10,7 @@ from django.db import IntegrityError
 from rdkit import Chem, DataStructs
 from rdkit.Chem import rdFingerprintGenerator
 
+from catalog import structure_index as structure_index_module
 from catalog import structure_queries
 from catalog.models import CatalogState, Compound, RelatedForm, StructureRemoval
 from catalog.structure_index import StructureIndexHolder, structure_index
@@ -345,6 +346,34 @@ def test_a_new_compound_shows_in_the_next_search(client, demo_catalog):
     make_compound(name="Acetonitrile test", slug="acetonitrile-test", isomeric_smiles="CC#N")
     slugs = [r["slug"] for r in client.get(API, {"q": "C#N", "mode": "substructure"}).json()["results"]]
     assert slugs == ["acetonitrile-test"]
+
+
+def nitriles(index) -> list[int]:
+    return [hit.id for hit in index.substructure(parse_query("C#N", "substructure")).hits]
+
+
+def edit_bupropion_to_a_nitrile() -> Compound:
+    compound = Compound.objects.get(slug="bupropion")
+    compound.isomeric_smiles = "N#CCC(NC(C)(C)C)C(=O)c1cccc(Cl)c1"
+    compound.save()
+    return compound
+
+
+def test_a_catch_up_within_its_limit_adds_the_rows_to_the_same_index(demo_catalog):
+    holder = StructureIndexHolder()
+    before = holder.current()
+    compound = edit_bupropion_to_a_nitrile()
+    after = holder.current()
+    assert (after is before, nitriles(after)) == (True, [compound.pk])
+
+
+def test_a_catch_up_over_its_limit_rebuilds_the_index(demo_catalog, monkeypatch):
+    holder = StructureIndexHolder()
+    before = holder.current()
+    monkeypatch.setattr(structure_index_module, "REBUILD_AFTER", 0)
+    compound = edit_bupropion_to_a_nitrile()
+    after = holder.current()
+    assert (after is before, after.pending, nitriles(after)) == (False, 0, [compound.pk])
 
 
 def test_another_process_catches_up_with_an_edit(demo_catalog):
