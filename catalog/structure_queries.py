@@ -185,8 +185,11 @@ def similar_compounds(compound: Compound) -> list[SimilarCompound]:
         found, families = [], set()
         for hit in hits:  # highest first
             row = rows.get(hit.id)
-            family = row and (row.parent_inchikey or row.computed_inchikey).split("-", 1)[0]
-            if row is None or family in families:
+            if row is None:  # deleted since the index saw it
+                continue
+            # The InChIKey's skeleton block; a structure InChI cannot describe is a family of its own.
+            family = (row.parent_inchikey or row.computed_inchikey).split("-", 1)[0] or row.pk
+            if family in families:
                 continue
             families.add(family)
             found.append(SimilarCompound(row.name, row.slug, hit.score))
