@@ -1,6 +1,7 @@
 """With Redis, a process trusts a revision it read until a change is announced on its subscription,
 or until Redis has been silent for a lease."""
 
+import contextlib
 import socket
 import threading
 import time
@@ -195,7 +196,8 @@ class FrozenRedis:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"redis://127.0.0.1:{self.listener.getsockname()[1]}/0"
         self.connections = []
-        threading.Thread(target=self.serve, daemon=True).start()
+        self.threads = [threading.Thread(target=self.serve, daemon=True)]
+        self.threads[0].start()
 
     def serve(self) -> None:
         while True:
@@ -204,7 +206,8 @@ class FrozenRedis:
             except OSError:
                 return
             self.connections.append(peer)
-            threading.Thread(target=self.answer, args=(peer,), daemon=True).start()
+            self.threads.append(threading.Thread(target=self.answer, args=(peer,), daemon=True))
+            self.threads[-1].start()
 
     @staticmethod
     def answer(peer: socket.socket) -> None:
@@ -223,9 +226,15 @@ class FrozenRedis:
                     peer.sendall(b"+OK\r\n")
 
     def close(self) -> None:
-        self.listener.close()
-        for peer in self.connections:
-            peer.close()
+        """Stop its threads (shutdown wakes a blocked accept or recv; close alone does not), so that later
+        tests run in a single-threaded process again: catalog.bounded forks, and a fork beside live
+        threads is what Python warns about."""
+        for sock in (self.listener, *self.connections):
+            with contextlib.suppress(OSError):  # not connected
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        for thread in self.threads:
+            thread.join(timeout=5)
 
 
 @pytest.fixture
