@@ -202,17 +202,24 @@ _NO_SCORES = np.empty(0, dtype=np.float64)
 _unlocked = nullcontext()
 
 
+def _current(text: str, blob: bytes | memoryview | None) -> tuple[str, bytes]:
+    """The SMILES and a current blob (a missing or outdated one computed); ``StructureError`` if it must be
+    computed and the structure cannot be read."""
+    blob = bytes(blob) if blob is not None else None  # PostgreSQL drivers may hand a memoryview
+    if is_current(blob):
+        return text, blob
+    mol = mol_from_smiles(text)
+    return Chem.MolToSmiles(mol), fingerprint_bytes(mol)
+
+
 def _prepared(rows: Iterable[Row], skipped: list[int]) -> Iterator[tuple[int, str, bytes]]:
     """The rows with current blobs (missing or outdated ones computed); ids that cannot be indexed go to ``skipped``."""
     for compound_id, text, blob in rows:
-        blob = bytes(blob) if blob is not None else None  # PostgreSQL drivers may hand a memoryview
-        if not is_current(blob):
-            try:
-                mol = mol_from_smiles(text)
-            except StructureError:
-                skipped.append(compound_id)
-                continue
-            text, blob = Chem.MolToSmiles(mol), fingerprint_bytes(mol)
+        try:
+            text, blob = _current(text, blob)
+        except StructureError:
+            skipped.append(compound_id)
+            continue
         yield compound_id, text, blob
 
 
@@ -267,10 +274,7 @@ class StructureIndex:
 
         ``StructureError`` (from catalog.chemistry) if the structure must be parsed and cannot be.
         """
-        if not is_current(blob):
-            mol = mol_from_smiles(smiles)
-            smiles, blob = Chem.MolToSmiles(mol), fingerprint_bytes(mol)
-        self._add_prepared([(compound_id, smiles, bytes(blob))])
+        self._add_prepared([(compound_id, *_current(smiles, blob))])
 
     def add_many(self, rows: Iterable[Row]) -> list[int]:
         """Index these compounds' structures together, as ``add`` does each; the ids that cannot be indexed
